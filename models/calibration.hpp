@@ -1,0 +1,46 @@
+// The named constants of the cost model: every one has a unit, a realistic default with the
+// figure it comes from, an ideal-mode value (overheads off), and can be overridden under
+// `calibration:` in a scenario. docs/calibration.md shows the simulated checks.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "scenario.hpp"
+#include "units.hpp"
+
+namespace coexlab {
+
+struct CalibrationConstant {
+  std::string_view name;
+  std::optional<units::Dimension> dimension;  // nullopt: a plain number
+  double realistic;                          // in SI base units
+  double ideal;                              // calibration.mode: ideal
+  std::string_view unit;                     // for messages and docs
+  std::string_view source;                   // where the default comes from
+};
+
+const std::vector<CalibrationConstant>& calibration_constants();
+const CalibrationConstant* find_calibration_constant(std::string_view name);
+
+// The constants in force for one scenario: mode defaults, then the scenario's overrides.
+struct CostModel {
+  bool ideal = false;
+  double rpc_round_trips_per_item = 0;   // per item and per leg (source leg, target leg)
+  Seconds item_server_time{0};           // store time per item on each side, not CPU-bound
+  Bytes move_chunk_size{0};              // the pipeline's unit of work
+  double database_ios_per_item = 0;      // random page I/Os per item on each database
+  double move_cpu_cycles_per_item = 0;   // on source, mover and target each
+  double move_cpu_cycles_per_byte = 0;   // on source, mover and target each
+  Bytes tcp_window{0};                   // bounds one RPC stream to window / RTT; 0: none
+  double log_bytes_per_moved_byte = 1;   // target transaction log growth
+  double bad_item_rate = 0;              // probability that one item cannot be read
+  Bytes page_size_2003{4096};
+  Bytes page_size_2007{8192};
+
+  static CostModel from(const Calibration& calibration);
+  double get(std::string_view name) const;  // by registry name, SI units
+};
+
+}  // namespace coexlab

@@ -1,0 +1,89 @@
+#include "windows.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace coexlab {
+namespace {
+
+// Occurrences of one window as intervals in [0, horizon).
+std::vector<Interval> occurrences(const Window& w, const CivilTime& start, Seconds horizon) {
+  std::vector<Interval> out;
+  if (!w.weekly) {
+    const double from = std::max(0.0, w.from.value);
+    const double to = std::min(horizon.value, w.to.value);
+    if (from < to) out.push_back({Seconds{from}, Seconds{to}});
+    return out;
+  }
+  constexpr double kWeek = kMinutesPerWeek * 60.0;
+  double length_min = w.to_minute_of_week - w.from_minute_of_week;
+  if (length_min <= 0) length_min += kMinutesPerWeek;
+  // Seconds from start to the first occurrence's opening at or before t = 0.
+  const double now_min = minute_of_week(start, 0.0);
+  double offset = (w.from_minute_of_week - now_min) * 60.0;
+  if (offset > 0) offset -= kWeek;  // the occurrence that opened last, possibly still open
+  for (double open = offset; open < horizon.value; open += kWeek) {
+    const double close = open + length_min * 60.0;
+    const double from = std::max(0.0, open);
+    const double to = std::min(horizon.value, close);
+    if (from < to) out.push_back({Seconds{from}, Seconds{to}});
+  }
+  return out;
+}
+
+bool overlap(const Interval& a, const Interval& b) { return a.from < b.to && b.from < a.to; }
+
+}  // namespace
+
+std::vector<Interval> expand_windows(const std::vector<Window>& windows, const CivilTime& start,
+                                     Seconds horizon) {
+  if (windows.empty()) return {Interval{Seconds{0}, horizon}};
+  std::vector<Interval> all;
+  for (const Window& w : windows) {
+    auto occ = occurrences(w, start, horizon);
+    all.insert(all.end(), occ.begin(), occ.end());
+  }
+  std::sort(all.begin(), all.end(), [](const Interval& a, const Interval& b) { return a.from < b.from; });
+  std::vector<Interval> merged;
+  for (const Interval& i : all) {
+    if (!merged.empty() && i.from <= merged.back().to) {
+      merged.back().to = std::max(merged.back().to, i.to);
+    } else {
+      merged.push_back(i);
+    }
+  }
+  return merged;
+}
+
+std::vector<std::pair<size_t, size_t>> overlapping_windows(const std::vector<Window>& windows,
+                                                           const CivilTime& start,
+                                                           Seconds horizon) {
+  std::vector<std::pair<size_t, size_t>> out;
+  // Weekly windows: compare over two weeks so that wrapping windows are seen whole.
+  const Seconds span{std::max(horizon.value, 3.0 * kMinutesPerWeek * 60.0)};
+  std::vector<std::vector<Interval>> occ;
+  for (const Window& w : windows) occ.push_back(occurrences(w, start, span));
+  for (size_t i = 0; i < windows.size(); ++i) {
+    for (size_t j = i + 1; j < windows.size(); ++j) {
+      bool found = false;
+      for (const Interval& a : occ[i]) {
+        for (const Interval& b : occ[j]) {
+          if (overlap(a, b)) { found = true; break; }
+        }
+        if (found) break;
+      }
+      if (found) out.emplace_back(i, j);
+    }
+  }
+  return out;
+}
+
+std::optional<Interval> window_at_or_after(const std::vector<Interval>& open, Seconds t) {
+  // First interval whose end is after t.
+  auto it = std::upper_bound(open.begin(), open.end(), t,
+                             [](Seconds v, const Interval& i) { return v < i.to; });
+  if (it == open.end()) return std::nullopt;
+  return *it;
+}
+
+}  // namespace coexlab

@@ -1,0 +1,30 @@
+// Move windows as intervals of simulated time (seconds from `start`).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace coexlab {
+
+struct Interval {
+  Seconds from{0};
+  Seconds to{0};  // exclusive
+  bool contains(Seconds t) const { return from <= t && t < to; }
+};
+
+// The open intervals of the windows in [0, horizon], sorted and merged where they touch.
+// No windows: one interval [0, horizon).
+std::vector<Interval> expand_windows(const std::vector<Window>& windows, const CivilTime& start,
+                                     Seconds horizon);
+
+// Pairs of windows (indices) that overlap; weekly windows are compared over a week, absolute
+// ones with each other and with the weekly ones' occurrences before `horizon`.
+std::vector<std::pair<size_t, size_t>> overlapping_windows(const std::vector<Window>& windows,
+                                                           const CivilTime& start, Seconds horizon);
+
+// The window interval containing t, or the first one starting after t.
+std::optional<Interval> window_at_or_after(const std::vector<Interval>& open, Seconds t);
+
+}  // namespace coexlab
