@@ -36,6 +36,7 @@ struct CostModel {
   Bytes tcp_window{0};                   // bounds one RPC stream to window / RTT; 0: none
   double log_bytes_per_moved_byte = 1;   // target transaction log growth
   double bad_item_rate = 0;              // probability that one item cannot be read
+  Bytes backup_io_size{65536};           // bytes a streaming backup reads per disk I/O
   Bytes page_size_2003{4096};
   Bytes page_size_2007{8192};
 

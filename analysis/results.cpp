@@ -1,0 +1,261 @@
+#include "results.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "coexlab/version.hpp"
+#include "resolved.hpp"
+
+namespace coexlab {
+
+using json = nlohmann::ordered_json;
+
+std::string_view to_string(MoveState s) {
+  switch (s) {
+    case MoveState::moved: return "moved";
+    case MoveState::cancelled: return "cancelled";
+    case MoveState::failed: return "failed";
+    case MoveState::unfinished: return "unfinished";
+  }
+  return "?";
+}
+
+double percentile_nearest_rank(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * double(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+MigrationMetrics migration_metrics(const RunData& run) {
+  MigrationMetrics m;
+  m.mailboxes_total = static_cast<std::int64_t>(run.queue.size());
+  std::map<int, double> downtime;  // by queue index
+  for (const MoveAttempt& a : run.recording.attempts) {
+    downtime[a.queue_index] += a.end.value - a.start.value;
+    if (!m.first_start || a.start.value < *m.first_start) m.first_start = a.start.value;
+    if (!m.last_end || a.end.value > *m.last_end) m.last_end = a.end.value;
+    switch (a.state) {
+      case MoveState::moved:
+        ++m.mailboxes_moved;
+        m.bytes_moved += a.bytes_copied.value;
+        break;
+      case MoveState::failed: ++m.mailboxes_failed; break;
+      case MoveState::cancelled: ++m.attempts_cancelled; break;
+      case MoveState::unfinished: break;
+    }
+  }
+  if (m.first_start) m.duration = *m.last_end - *m.first_start;
+  m.completed = m.mailboxes_moved == m.mailboxes_total;
+  if (!downtime.empty()) {
+    std::vector<double> v;
+    double sum = 0;
+    for (const auto& [q, t] : downtime) {
+      v.push_back(t);
+      sum += t;
+    }
+    m.downtime_mean = sum / double(v.size());
+    m.downtime_max = *std::max_element(v.begin(), v.end());
+    m.downtime_p95 = percentile_nearest_rank(v, 95);
+  }
+  return m;
+}
+
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r) {
+  ResourceStats st;
+  if (r.samples.empty()) return st;
+  const auto& times = run.recording.sample_times;
+  // Intervals during which at least one move ran.
+  std::vector<std::pair<double, double>> busy;
+  for (const MoveAttempt& a : run.recording.attempts) busy.emplace_back(a.start.value, a.end.value);
+  double sum = 0, total = 0, peak = 0, busy_sum = 0, busy_total = 0;
+  double prev = 0;
+  for (size_t i = 0; i < r.samples.size() && i < times.size(); ++i) {
+    const double dt = times[i] - prev;
+    const double u = r.samples[i];
+    sum += u * dt;
+    total += dt;
+    peak = std::max(peak, u);
+    double overlap = 0;  // how much of this interval had a move running (bounded by dt)
+    for (const auto& [b, e] : busy) overlap = std::max(overlap, std::min(e, times[i]) - std::max(b, prev));
+    if (overlap > 0) {
+      busy_sum += u * dt;
+      busy_total += dt;
+    }
+    prev = times[i];
+  }
+  if (total > 0) st.mean = sum / total;
+  st.peak = peak;
+  if (busy_total > 0) st.busy_during_moves = busy_sum / busy_total;
+  return st;
+}
+
+namespace {
+
+bool is_rate_kind(const std::string& kind) { return kind != "log_space" && kind != "database_space"; }
+
+double window_wait(const RunData& run, const MigrationMetrics& m) {
+  // Time inside the migration period during which no move ran.
+  if (!m.first_start) return 0;
+  std::vector<std::pair<double, double>> spans;
+  for (const MoveAttempt& a : run.recording.attempts) spans.emplace_back(a.start.value, a.end.value);
+  std::sort(spans.begin(), spans.end());
+  double idle = 0, reach = *m.first_start;
+  for (const auto& [b, e] : spans) {
+    if (b > reach) idle += b - reach;
+    reach = std::max(reach, e);
+  }
+  return idle;
+}
+
+}  // namespace
+
+Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
+  for (const SimEvent& e : run.recording.events) {
+    if (e.kind == "dismount") {
+      const std::string server = e.what.substr(0, e.what.find(':'));
+      return {server + "/log_space", "the log disk filled and dismounted the databases: " + e.what};
+    }
+  }
+  if (!m.duration) return {"", "no move ran"};
+  std::string best;
+  double best_busy = -1;
+  for (const ResourceSeries& r : run.recording.resources) {
+    if (!is_rate_kind(r.kind)) continue;
+    const ResourceStats st = resource_stats(run, r);
+    if (st.busy_during_moves && *st.busy_during_moves > best_busy + 1e-12) {
+      best_busy = *st.busy_during_moves;
+      best = r.id;
+    }
+  }
+  if (best_busy >= 0.8) {
+    return {best, fmt::format("{:.0f} % busy while moves run", best_busy * 100)};
+  }
+  const double idle = window_wait(run, m);
+  if (!run.scenario.migration.windows.empty() && idle > *m.duration / 3) {
+    return {"migration/windows", fmt::format("moves wait {:.1f} h of {:.1f} h between windows", idle / 3600,
+                                             *m.duration / 3600)};
+  }
+  return {"migration/threads",
+          fmt::format("no resource is saturated (busiest: {} at {:.0f} %): each move is bound by its "
+                      "per-item round trips and store time, so more threads would help",
+                      best.empty() ? "none" : best, std::max(0.0, best_busy) * 100)};
+}
+
+json summary_json(const RunData& run, const json& checks) {
+  const MigrationMetrics m = migration_metrics(run);
+  const auto opt = [](const std::optional<double>& v) -> json { return v ? json(*v) : json(nullptr); };
+  json out;
+  out["coexlab_version"] = kVersion;
+  out["scenario"] = run.scenario.name;
+  out["seed"] = run.scenario.seed;
+  out["resolved"] = resolved_scenario(run.scenario);
+  json mig;
+  mig["duration_s"] = opt(m.duration);
+  mig["lower_bound_s"] = nullptr;  // the analysis issue computes it
+  mig["mailboxes_total"] = m.mailboxes_total;
+  mig["mailboxes_moved"] = m.mailboxes_moved;
+  mig["mailboxes_failed"] = m.mailboxes_failed;
+  mig["attempts_cancelled"] = m.attempts_cancelled;
+  mig["bytes_moved"] = m.bytes_moved;
+  mig["completed"] = m.completed;
+  mig["first_start_s"] = opt(m.first_start);
+  mig["last_end_s"] = opt(m.last_end);
+  mig["user_downtime_s"] = m.downtime_mean ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
+                                           : json(nullptr);
+  json events = json::array();
+  for (const SimEvent& e : run.recording.events) events.push_back({{"time_s", e.time.value}, {"kind", e.kind}, {"what", e.what}});
+  mig["events"] = events;
+  out["migration"] = mig;
+  const Bottleneck b = estimate_bottleneck(run, m);
+  out["bottleneck"] = b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
+  json resources = json::array();
+  for (const ResourceSeries& r : run.recording.resources) {
+    const ResourceStats st = resource_stats(run, r);
+    resources.push_back({{"id", r.id},
+                         {"kind", r.kind},
+                         {"capacity", opt(r.capacity)},
+                         {"unit", r.unit},
+                         {"mean_utilisation", opt(st.mean)},
+                         {"peak_utilisation", opt(st.peak)}});
+  }
+  out["resources"] = resources;
+  out["mail_flow"] = nullptr;  // the coexistence-load issue simulates users' mail
+  out["checks"] = checks;
+  out["simulated_until_s"] = run.recording.end_time.value;
+  return out;
+}
+
+std::string moves_csv(const RunData& run) {
+  std::string out = "mailbox,source,target,size_bytes,items,attempt,queued_s,start_s,end_s,thread,state\n";
+  for (const MoveAttempt& a : run.recording.attempts) {
+    const MoveRequest& r = run.queue[size_t(a.queue_index)];
+    const Mailbox& mb = run.mailboxes[size_t(a.mailbox)];
+    const Server& src = run.scenario.servers[size_t(r.source_server)];
+    const Server& tgt = run.scenario.servers[size_t(r.target_server)];
+    out += fmt::format("{},{}/{},{}/{},{:.0f},{},{},{:.3f},{:.3f},{:.3f},{},{}\n", mb.id, src.name,
+                       src.databases[size_t(r.source_database)].name, tgt.name,
+                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items, a.attempt,
+                       a.queued.value, a.start.value, a.end.value, a.thread, to_string(a.state));
+  }
+  return out;
+}
+
+std::string utilisation_csv(const RunData& run) {
+  std::string out = "time_s,resource,utilisation\n";
+  const auto& times = run.recording.sample_times;
+  for (size_t i = 0; i < times.size(); ++i) {
+    for (const ResourceSeries& r : run.recording.resources) {
+      if (i < r.samples.size()) out += fmt::format("{:.3f},{},{:.6f}\n", times[i], r.id, r.samples[i]);
+    }
+  }
+  return out;
+}
+
+std::string human_summary(const RunData& run, const std::string& out_dir) {
+  const MigrationMetrics m = migration_metrics(run);
+  double total_bytes = 0;
+  for (const MoveRequest& r : run.queue) total_bytes += run.mailboxes[size_t(r.mailbox)].size.value;
+  std::string out = fmt::format("{} (seed {}): {} mailboxes to move, {}\n", run.scenario.name, run.scenario.seed,
+                                m.mailboxes_total, units::format_bytes(Bytes{total_bytes}));
+  if (m.duration) {
+    out += fmt::format("  migration   {} (first start at +{}, last end at +{}){}\n",
+                       units::format_duration(Seconds{*m.duration}), units::format_duration(Seconds{*m.first_start}),
+                       units::format_duration(Seconds{*m.last_end}), m.completed ? "" : " — NOT COMPLETED");
+  } else {
+    out += "  migration   no move started before the horizon — NOT COMPLETED\n";
+  }
+  out += fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n", m.mailboxes_moved,
+                     m.mailboxes_failed, m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed,
+                     m.attempts_cancelled);
+  if (m.downtime_mean) {
+    out += fmt::format("  downtime    mean {}, p95 {}, max {} per user\n", units::format_duration(Seconds{*m.downtime_mean}),
+                       units::format_duration(Seconds{*m.downtime_p95}), units::format_duration(Seconds{*m.downtime_max}));
+  }
+  const Bottleneck b = estimate_bottleneck(run, m);
+  if (!b.resource.empty()) out += fmt::format("  bottleneck  {}: {}\n", b.resource, b.reason);
+  std::vector<std::pair<double, std::string>> busiest;
+  for (const ResourceSeries& r : run.recording.resources) {
+    const ResourceStats st = resource_stats(run, r);
+    if (st.busy_during_moves && r.kind != "database_space") {
+      busiest.emplace_back(*st.busy_during_moves, fmt::format("{} {:.0f} % (peak {:.0f} %)", r.id,
+                                                              *st.busy_during_moves * 100, *st.peak * 100));
+    }
+  }
+  std::stable_sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (!busiest.empty()) {
+    out += "  busiest     ";
+    for (size_t i = 0; i < std::min<size_t>(3, busiest.size()); ++i) out += (i ? ", " : "") + busiest[i].second;
+    out += " (while moves run)\n";
+  }
+  for (const SimEvent& e : run.recording.events) {
+    if (e.kind != "failure") out += fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time), e.kind, e.what);
+  }
+  if (!out_dir.empty()) out += fmt::format("  results     {}/\n", out_dir);
+  return out;
+}
+
+}  // namespace coexlab

@@ -1,0 +1,66 @@
+// Result files of `coexlab run` (SPEC §4) and the human summary, computed from the
+// recording alone.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mailboxes.hpp"
+#include "recording.hpp"
+#include "scenario.hpp"
+
+namespace coexlab {
+
+// Everything a report needs: the scenario, what was queued, what happened.
+struct RunData {
+  const Scenario& scenario;
+  const std::vector<Mailbox>& mailboxes;
+  const std::vector<MoveRequest>& queue;
+  const Recording& recording;
+};
+
+struct MigrationMetrics {
+  std::int64_t mailboxes_total = 0;
+  std::int64_t mailboxes_moved = 0;
+  std::int64_t mailboxes_failed = 0;
+  std::int64_t attempts_cancelled = 0;
+  double bytes_moved = 0;
+  bool completed = false;
+  std::optional<double> first_start;  // seconds from start; nullopt: no move ever started
+  std::optional<double> last_end;
+  std::optional<double> duration;     // last_end - first_start
+  // Per mailbox with at least one attempt: total offline time over its attempts.
+  std::optional<double> downtime_mean, downtime_p95, downtime_max;
+};
+
+MigrationMetrics migration_metrics(const RunData& run);
+
+struct ResourceStats {
+  std::optional<double> mean;  // time-weighted over the run
+  std::optional<double> peak;  // highest sample
+  std::optional<double> busy_during_moves;  // time-weighted mean while any move ran
+};
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r);
+
+struct Bottleneck {
+  std::string resource;  // a resource id, or migration/threads, migration/windows
+  std::string reason;
+};
+// A cheap in-run estimate (documented in docs/model.md): a log-space dismount first; else
+// the resource with the highest busy share while moves run if it is at least 80 % busy;
+// else the windows if the migration waited more than a third of its duration between them;
+// else the per-move latency chain, i.e. the thread limit.
+Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m);
+
+// p-th percentile (0 < p <= 100) by the nearest-rank method; values need not be sorted.
+double percentile_nearest_rank(std::vector<double> values, double p);
+
+nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
+std::string moves_csv(const RunData& run);
+std::string utilisation_csv(const RunData& run);
+std::string human_summary(const RunData& run, const std::string& out_dir);
+
+}  // namespace coexlab

@@ -1,0 +1,487 @@
+#include "migration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <simgrid/Exception.hpp>
+#include <simgrid/s4u.hpp>
+
+#include "random.hpp"
+#include "scheduler.hpp"
+
+namespace coexlab::sim {
+
+namespace {
+constexpr double kNever = std::numeric_limits<double>::infinity();
+}
+
+// Where a move runs its flows: the channel over the whole data path, and the one over the
+// two database disks for the per-item page I/O.
+struct MovePath {
+  Channel data;
+  Channel item_io;
+  Seconds setup_latency{0};  // one way, source -> mover -> target
+  Seconds rtt_sum{0};        // round trip of the source leg + round trip of the target leg
+  Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
+};
+
+class MigrationModel {
+ public:
+  MigrationModel(const Scenario& s, const CostModel& cost, Platform& platform,
+                 Recording& recording, std::vector<ServerState>& servers)
+      : s_(s), cost_(cost), platform_(platform), rec_(recording), servers_(servers) {
+    mailboxes_ = generate_mailboxes(s);
+    queue_ = build_move_queue(s, mailboxes_);
+    windows_ = expand_windows(s.migration.windows, s.start, s.simulation.horizon);
+    horizon_ = s.simulation.horizon.value;
+    mover_ = s.server_index(s.migration.mover);
+    scheduler_ = make_scheduler(s.migration.scheduler);
+    for (const MoveRequest& r : queue_) pending_.push_back(r.queue_index);
+    attempts_.assign(queue_.size(), 0);
+    queued_at_.assign(queue_.size(), 0.0);
+    for (const MoveRequest& r : queue_) queued_at_[size_t(r.queue_index)] = std::max(0.0, r.not_before.value);
+    fail_item_.assign(queue_.size(), -1);
+    bad_before_fail_.assign(queue_.size(), 0);
+    draw_bad_items();
+    for (size_t i = 0; i < s.servers.size(); ++i) {
+      db_in_flight_src_.emplace_back(s.servers[i].databases.size(), 0);
+      db_in_flight_tgt_.emplace_back(s.servers[i].databases.size(), 0);
+    }
+    srv_in_flight_src_.assign(s.servers.size(), 0);
+    srv_in_flight_tgt_.assign(s.servers.size(), 0);
+    make_paths();
+  }
+
+  void start() {
+    mutex_ = sg4::Mutex::create();
+    wake_ = sg4::ConditionVariable::create();
+    sg4::Host* host = platform_.server(mover_).host;
+    threads_running_ = s_.migration.max_threads;
+    for (int t = 1; t <= s_.migration.max_threads; ++t) {
+      sg4::Actor::create(fmt::format("mover-{}", t), host, [this, t] { thread_main(t); });
+    }
+    for (size_t i = 0; i < s_.servers.size(); ++i) {
+      if (s_.servers[i].backup) {
+        sg4::Actor::create("backup-" + s_.servers[i].name, platform_.server(int(i)).host,
+                           [this, i] { backup_main(int(i)); })
+            ->daemonize();
+      }
+    }
+  }
+
+  void finish(double end_time) {
+    for (MoveAttempt& a : rec_.attempts) {
+      if (a.state == MoveState::unfinished && a.end.value == 0) a.end = Seconds{end_time};
+    }
+    if (!pending_.empty() || !in_flight_.empty()) rec_.reached_horizon = true;
+  }
+
+  // The end of the simulated period: the last thread's stop (or the engine's clock).
+  double finished_at(double engine_clock) const { return finished_at_ >= 0 ? finished_at_ : engine_clock; }
+  const std::vector<Mailbox>& mailboxes() const { return mailboxes_; }
+  const std::vector<MoveRequest>& queue() const { return queue_; }
+
+ private:
+  // ---- set-up -------------------------------------------------------------------------------
+  void draw_bad_items() {
+    if (cost_.bad_item_rate <= 0) return;
+    const double p = std::min(cost_.bad_item_rate, 1.0);
+    for (const MoveRequest& r : queue_) {
+      const Mailbox& m = mailboxes_[size_t(r.mailbox)];
+      // Unreadable items are a property of the mailbox: the same on every attempt.
+      RandomStream rng(s_.seed, "bad-items/" + m.id);
+      std::int64_t pos = -1;
+      int count = 0;
+      while (true) {
+        // Gap to the next bad item: geometric on {1, 2, ...}.
+        const double gap = p >= 1.0 ? 1.0 : std::floor(std::log(rng.uniform_open0()) / std::log1p(-p)) + 1;
+        if (gap > double(m.items)) break;
+        pos += static_cast<std::int64_t>(gap);
+        if (pos >= m.items) break;
+        ++count;
+        if (count > s_.migration.bad_item_limit) {
+          fail_item_[size_t(r.queue_index)] = pos;
+          break;
+        }
+      }
+      bad_before_fail_[size_t(r.queue_index)] = count;
+    }
+  }
+
+  void make_paths() {
+    using Dir = sg4::LinkInRoute::Direction;
+    for (const MoveRequest& r : queue_) {
+      const auto key = std::make_pair(r.source_server, r.target_server);
+      if (paths_.count(key)) continue;
+      const ServerPlatform& src = platform_.server(r.source_server);
+      const ServerPlatform& tgt = platform_.server(r.target_server);
+      const NetworkLeg in = platform_.leg(r.source_server, mover_);
+      const NetworkLeg out = platform_.leg(mover_, r.target_server);
+      std::vector<sg4::LinkInRoute> links;
+      links.emplace_back(src.database_disk, Dir::NONE);
+      links.insert(links.end(), in.links.begin(), in.links.end());
+      links.insert(links.end(), out.links.begin(), out.links.end());
+      links.emplace_back(tgt.database_disk, Dir::NONE);
+      links.emplace_back(tgt.log_disk, Dir::NONE);
+      const std::string name = s_.servers[size_t(r.source_server)].name + ">" +
+                               s_.servers[size_t(r.target_server)].name;
+      MovePath path;
+      path.data = platform_.add_channel("move:" + name, links);
+      path.item_io = platform_.add_channel(
+          "move-io:" + name, {sg4::LinkInRoute(src.database_disk), sg4::LinkInRoute(tgt.database_disk)});
+      path.setup_latency = in.latency + out.latency;
+      path.rtt_sum = (in.latency + out.latency) * 2.0;
+      path.rtt_max = std::max(in.latency, out.latency) * 2.0;
+      paths_.emplace(key, path);
+    }
+    for (size_t i = 0; i < s_.servers.size(); ++i) {
+      if (!s_.servers[i].backup) continue;
+      backup_channels_.emplace(int(i), platform_.add_channel(
+                                           "backup:" + s_.servers[i].name,
+                                           {sg4::LinkInRoute(platform_.server(int(i)).database_disk)}));
+    }
+  }
+
+  // ---- the queue ------------------------------------------------------------------------------
+  struct Decision {
+    int queue_index = -1;  // >= 0: start it
+    double wake_at = kNever;  // otherwise: re-check no later than this
+  };
+
+  bool throttled(const MoveRequest& r) const {
+    const Throttles& t = s_.migration.throttles;
+    const auto over = [](const std::optional<int>& limit, int n) { return limit && n >= *limit; };
+    return over(t.per_source_database, db_in_flight_src_[size_t(r.source_server)][size_t(r.source_database)]) ||
+           over(t.per_target_database, db_in_flight_tgt_[size_t(r.target_server)][size_t(r.target_database)]) ||
+           over(t.per_source_server, srv_in_flight_src_[size_t(r.source_server)]) ||
+           over(t.per_target_server, srv_in_flight_tgt_[size_t(r.target_server)]);
+  }
+
+  Decision decide(double now) {
+    Decision d;
+    const auto window = window_at_or_after(windows_, Seconds{now});
+    if (!window) return d;  // no window before the horizon
+    if (!window->contains(Seconds{now})) {
+      d.wake_at = window->from.value;
+      return d;
+    }
+    eligible_.clear();
+    for (int q : pending_) {
+      const MoveRequest& r = queue_[size_t(q)];
+      if (r.not_before.value > now) {
+        d.wake_at = std::min(d.wake_at, r.not_before.value);
+        continue;
+      }
+      if (!servers_[size_t(r.source_server)].mounted || !servers_[size_t(r.target_server)].mounted) continue;
+      if (throttled(r)) continue;
+      eligible_.push_back(q);
+    }
+    if (eligible_.empty()) return d;
+    SchedulerContext ctx;
+    ctx.now = Seconds{now};
+    ctx.window = window;
+    ctx.queue = &queue_;
+    ctx.mailboxes = &mailboxes_;
+    ctx.in_flight = in_flight_;
+    if (auto pick = scheduler_->pick(ctx, eligible_)) d.queue_index = *pick;
+    return d;
+  }
+
+  void take(int q) {
+    pending_.erase(std::lower_bound(pending_.begin(), pending_.end(), q));
+    in_flight_.push_back(q);
+    count_in_flight(queue_[size_t(q)], +1);
+  }
+
+  void release(int q) {
+    in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), q));
+    count_in_flight(queue_[size_t(q)], -1);
+  }
+
+  void requeue(int q, double now) {
+    // Back to its original place: pending is kept in queue order.
+    pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), q), q);
+    queued_at_[size_t(q)] = now;
+  }
+
+  void count_in_flight(const MoveRequest& r, int delta) {
+    db_in_flight_src_[size_t(r.source_server)][size_t(r.source_database)] += delta;
+    db_in_flight_tgt_[size_t(r.target_server)][size_t(r.target_database)] += delta;
+    srv_in_flight_src_[size_t(r.source_server)] += delta;
+    srv_in_flight_tgt_[size_t(r.target_server)] += delta;
+  }
+
+  // ---- actors ---------------------------------------------------------------------------------
+  void thread_main(int thread) {
+    std::unique_lock<sg4::Mutex> lock(*mutex_);
+    while (true) {
+      const double now = sg4::Engine::get_clock();
+      if (now >= horizon_) break;
+      if (pending_.empty() && in_flight_.empty()) break;
+      const Decision d = decide(now);
+      if (d.queue_index >= 0) {
+        take(d.queue_index);
+        lock.unlock();
+        run_move(d.queue_index, thread);
+        lock.lock();
+        wake_->notify_all();  // a thread, a throttle slot or a requeued mailbox is free
+        continue;
+      }
+      // Nothing to start: wait for a move to end, a remount, or the next time-driven change.
+      wake_->wait_until(lock, std::min(d.wake_at, horizon_));
+    }
+    wake_->notify_all();  // let the others see that the work is done
+    if (--threads_running_ == 0) {
+      finished_at_ = sg4::Engine::get_clock();
+      // The migration is over: stop the daemons (backups, sampler) so that the simulated
+      // period ends with the last move, not at the horizon.
+      sg4::Actor::kill_all();
+    }
+  }
+
+  // Sleeps until `t`; false when the deadline comes first (then it has slept to the deadline).
+  static bool sleep_bounded(double t, double deadline) {
+    if (t > deadline) {
+      sg4::this_actor::sleep_until(deadline);
+      return false;
+    }
+    sg4::this_actor::sleep_until(t);
+    return true;
+  }
+
+  // Waits until both servers are mounted; false at the deadline.
+  bool wait_mounted(int a, int b, double deadline) {
+    std::unique_lock<sg4::Mutex> lock(*mutex_);
+    while (!servers_[size_t(a)].mounted || !servers_[size_t(b)].mounted) {
+      if (sg4::Engine::get_clock() >= deadline) return false;
+      wake_->wait_until(lock, deadline);
+    }
+    return true;
+  }
+
+  void dismount(int server, double now) {
+    ServerState& st = servers_[size_t(server)];
+    if (!st.mounted) return;
+    st.mounted = false;
+    const Server& sv = s_.servers[size_t(server)];
+    rec_.events.push_back({Seconds{now}, "dismount",
+                           fmt::format("{}: log disk full ({} of {}); databases dismounted until a "
+                                       "backup truncates the logs{}",
+                                       sv.name, units::format_bytes(Bytes{st.log_used}),
+                                       units::format_bytes(sv.hardware.log_disk.capacity),
+                                       sv.backup ? "" : " (no backup configured: never)")});
+  }
+
+  void run_move(int q, int thread) {
+    const MoveRequest& r = queue_[size_t(q)];
+    const Mailbox& m = mailboxes_[size_t(r.mailbox)];
+    const MovePath& path = paths_.at({r.source_server, r.target_server});
+    const double start = sg4::Engine::get_clock();
+    const auto window = window_at_or_after(windows_, Seconds{start});
+    const bool cancel_at_end = s_.migration.on_window_end == WindowEndPolicy::cancel;
+    const double deadline = std::min(horizon_, cancel_at_end && window ? window->to.value : horizon_);
+
+    const size_t row = rec_.attempts.size();
+    {
+      MoveAttempt a;
+      a.queue_index = q;
+      a.mailbox = r.mailbox;
+      a.attempt = ++attempts_[size_t(q)];
+      a.queued = Seconds{queued_at_[size_t(q)]};
+      a.start = Seconds{start};
+      a.thread = thread;
+      a.state = MoveState::unfinished;
+      rec_.attempts.push_back(a);
+    }
+    const auto close = [&](MoveState state) {
+      MoveAttempt& a = rec_.attempts[row];
+      a.state = state;
+      a.end = Seconds{sg4::Engine::get_clock()};
+    };
+
+    const std::int64_t fail_item = fail_item_[size_t(q)];
+    const double size = m.size.value;
+    const std::int64_t items = m.items;
+    const double chunk = cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
+    const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
+    const ServerPlatform& tgt = platform_.server(r.target_server);
+    const Server& tgt_server = s_.servers[size_t(r.target_server)];
+    ServerState& tgt_state = servers_[size_t(r.target_server)];
+    // Each leg is its own RPC connection: the slower leg's window / RTT bounds the stream.
+    const double rate_cap =
+        cost_.tcp_window.value > 0 && path.rtt_max.value > 0 ? cost_.tcp_window.value / path.rtt_max.value : -1;
+
+    bool interrupted = !sleep_bounded(start + path.setup_latency.value, deadline);
+    for (std::int64_t c = 0; c < chunks && !interrupted; ++c) {
+      // Integer split of bytes and items over the chunks.
+      const auto split = [chunks, c](double total) {
+        return std::floor(total * double(c + 1) / double(chunks)) - std::floor(total * double(c) / double(chunks));
+      };
+      double bytes = split(size);
+      auto chunk_items = static_cast<std::int64_t>(split(double(items)));
+      const std::int64_t first_item = static_cast<std::int64_t>(std::floor(double(items) * double(c) / double(chunks)));
+      bool fails_here = fail_item >= first_item && fail_item < first_item + chunk_items;
+      if (fails_here) {
+        // The move reads up to the bad item that exceeds the limit, then gives up.
+        const double fraction = double(fail_item - first_item) / double(std::max<std::int64_t>(chunk_items, 1));
+        bytes = std::floor(bytes * fraction);
+        chunk_items = fail_item - first_item;
+      }
+      // Both databases must be mounted, and the target's logs must have room.
+      while (true) {
+        if (!wait_mounted(r.source_server, r.target_server, deadline)) {
+          interrupted = true;
+          break;
+        }
+        const double log_bytes = bytes * cost_.log_bytes_per_moved_byte;
+        if (tgt_server.hardware.log_disk.circular_logging ||
+            tgt_state.log_used + log_bytes <= tgt_server.hardware.log_disk.capacity.value) {
+          if (!tgt_server.hardware.log_disk.circular_logging) tgt_state.log_used += log_bytes;
+          break;
+        }
+        dismount(r.target_server, sg4::Engine::get_clock());
+      }
+      if (interrupted) break;
+      // RPC round trips and store work per item: latency, not bandwidth.
+      const double rpc_time = double(chunk_items) * (cost_.rpc_round_trips_per_item * path.rtt_sum.value +
+                                                     cost_.item_server_time.value);
+      if (!sleep_bounded(sg4::Engine::get_clock() + rpc_time, deadline)) {
+        interrupted = true;
+        break;
+      }
+      std::vector<sg4::ActivityPtr> running;
+      if (bytes > 0) {
+        running.push_back(start_flow(path.data, bytes, rate_cap));
+      }
+      const double io_bytes = double(chunk_items) * cost_.database_ios_per_item * tgt.page_size;
+      if (io_bytes >= 1) {
+        running.push_back(start_flow(path.item_io, io_bytes));
+      }
+      const double cycles = double(chunk_items) * cost_.move_cpu_cycles_per_item + bytes * cost_.move_cpu_cycles_per_byte;
+      if (cycles >= 1) {
+        for (int server : {r.source_server, mover_, r.target_server}) {
+          running.push_back(platform_.server(server).host->exec_async(cycles));
+        }
+      }
+      try {
+        for (auto& a : running) a->wait_until(deadline);
+      } catch (const simgrid::TimeoutException&) {
+        for (auto& a : running) {
+          if (!a->test()) a->cancel();
+        }
+        interrupted = true;
+        break;
+      }
+      rec_.attempts[row].bytes_copied += Bytes{bytes};
+      tgt_state.database_used += bytes;
+      if (fails_here) {
+        rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
+        close(MoveState::failed);
+        rec_.events.push_back({Seconds{sg4::Engine::get_clock()}, "failure",
+                               fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id,
+                                           bad_before_fail_[size_t(q)], s_.migration.bad_item_limit)});
+        release(q);
+        return;
+      }
+    }
+
+    if (interrupted) {
+      const bool cancelled = cancel_at_end && deadline < horizon_;
+      // Rolled back: the copied data is lost work; the target discards it (its logs stay).
+      tgt_state.database_used -= rec_.attempts[row].bytes_copied.value;
+      close(cancelled ? MoveState::cancelled : MoveState::unfinished);
+      release(q);
+      if (cancelled) requeue(q, sg4::Engine::get_clock());
+      return;
+    }
+    rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
+    close(MoveState::moved);
+    // The mailbox now lives on the target: its space leaves the source's count of live data.
+    servers_[size_t(r.source_server)].database_used -= size;
+    release(q);
+  }
+
+  // Nightly backup: reads the databases at the backup's throughput (loading the database
+  // disk), then truncates the logs and remounts dismounted databases.
+  void backup_main(int server) {
+    const Server& sv = s_.servers[size_t(server)];
+    const Site& site = *s_.find_site(sv.site);
+    const Channel channel = backup_channels_.at(server);
+    // Seconds from start to local midnight of day 0, on the site's clock.
+    const double local_start = double(s_.start.hour * 3600 + s_.start.minute * 60 + s_.start.second) +
+                               site.utc_offset.value;
+    double next = sv.backup->at.value - local_start;
+    while (next < 0) next += 86400;
+    while (next < horizon_) {
+      sg4::this_actor::sleep_until(next);
+      ServerState& st = servers_[size_t(server)];
+      const double bytes = std::max(0.0, st.database_used);
+      if (bytes >= 1) {
+        // A streaming backup reads large sequential blocks: on the database disk (a link of
+        // iops x page bytes/s) it costs one page-sized I/O per backup_io_size bytes.
+        const double page = platform_.server(server).page_size;
+        const double scale = page / cost_.backup_io_size.value;
+        start_flow(channel, bytes * scale, sv.backup->throughput.value * scale)->wait();
+      }
+      st.log_used = 0;
+      if (!st.mounted) {
+        st.mounted = true;
+        rec_.events.push_back({Seconds{sg4::Engine::get_clock()}, "remount",
+                               fmt::format("{}: backup truncated the logs; databases mounted", sv.name)});
+        wake_->notify_all();
+      }
+      next += 86400;
+    }
+  }
+
+  const Scenario& s_;
+  const CostModel& cost_;
+  Platform& platform_;
+  Recording& rec_;
+  std::vector<ServerState>& servers_;
+
+  std::vector<Mailbox> mailboxes_;
+  std::vector<MoveRequest> queue_;
+  std::vector<Interval> windows_;
+  double horizon_ = 0;
+  int mover_ = -1;
+  std::unique_ptr<MoveScheduler> scheduler_;
+
+  std::vector<int> pending_;    // queue indices waiting, in queue order
+  std::vector<int> in_flight_;  // queue indices running
+  std::vector<int> eligible_;   // scratch
+  std::vector<int> attempts_;
+  std::vector<double> queued_at_;
+  std::vector<std::int64_t> fail_item_;  // item index that fails the move, -1: none
+  std::vector<int> bad_before_fail_;     // unreadable items met
+  std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;
+  std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;
+  std::map<std::pair<int, int>, MovePath> paths_;
+  std::map<int, Channel> backup_channels_;
+
+  int threads_running_ = 0;
+  double finished_at_ = -1;  // when the last mover thread stopped
+  sg4::MutexPtr mutex_;
+  sg4::ConditionVariablePtr wake_;
+};
+
+std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostModel& cost,
+                                                  Platform& platform, Recording& recording,
+                                                  std::vector<ServerState>& servers) {
+  return std::make_shared<MigrationModel>(s, cost, platform, recording, servers);
+}
+
+void start_migration(const std::shared_ptr<MigrationModel>& model) { model->start(); }
+
+double finish_migration(const std::shared_ptr<MigrationModel>& model, double engine_clock) {
+  const double end = model->finished_at(engine_clock);
+  model->finish(end);
+  return end;
+}
+
+const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m) { return m.mailboxes(); }
+const std::vector<MoveRequest>& migration_queue(const MigrationModel& m) { return m.queue(); }
+
+}  // namespace coexlab::sim

@@ -1,0 +1,53 @@
+// The Move-Mailbox model (SPEC §1): a pool of `max_threads` mover threads takes requests
+// from the queue as the scheduler picks them, and moves each one as a chunked pipeline:
+//
+//   once per move:   the route latency (source -> mover -> target), connection set-up
+//   per chunk:       items x (RPC round trips per item x both legs' RTT + store time per item)
+//                    then one flow of the chunk's bytes over every resource of the path
+//                    (source database disk, network to the mover and on to the target,
+//                    target database disk, target log disk), capped at tcp_window / RTT,
+//                    beside the per-item page I/O on both databases and the CPU work on
+//                    source, mover and target.
+//
+// The target's transaction logs fill with the moved bytes unless circular logging is on; a
+// full log disk dismounts that server's databases until a backup truncates the logs. Moves
+// start only inside a window; on its end they finish or are cancelled (rolled back and
+// requeued in place). Bad items past bad_item_limit fail a mailbox.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "calibration.hpp"
+#include "mailboxes.hpp"
+#include "platform.hpp"
+#include "recording.hpp"
+#include "scenario.hpp"
+#include "windows.hpp"
+
+namespace coexlab::sim {
+
+// Per-server levels that the moves (and later the users) change.
+struct ServerState {
+  double log_used = 0;        // bytes of transaction logs not yet truncated
+  double database_used = 0;   // bytes in the databases
+  bool mounted = true;        // false while a full log disk keeps the databases dismounted
+};
+
+class MigrationModel;
+
+// Creates the channels the moves need (before Platform::seal) and, after sealing, the
+// actors. The model lives until the engine is done; read the recording afterwards.
+std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostModel& cost,
+                                                  Platform& platform, Recording& recording,
+                                                  std::vector<ServerState>& servers);
+void start_migration(const std::shared_ptr<MigrationModel>& model);
+// Closes the rows of moves still running as unfinished; returns the end of the simulated
+// period (the last mover thread's stop).
+double finish_migration(const std::shared_ptr<MigrationModel>& model, double engine_clock);
+
+// Queue size, for summaries.
+const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m);
+const std::vector<MoveRequest>& migration_queue(const MigrationModel& m);
+
+}  // namespace coexlab::sim

@@ -1,0 +1,98 @@
+#include "platform.hpp"
+
+#include <stdexcept>
+
+namespace coexlab::sim {
+
+void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,
+               const std::vector<sg4::LinkInRoute>& links) {
+  zone->add_route(from->get_netpoint(), to->get_netpoint(), nullptr, nullptr, links, false);
+}
+
+sg4::CommPtr start_flow(const Channel& channel, double bytes, double rate) {
+  // Debian's 3.32 starts a comm as soon as both ends are set, so the size and the rate go
+  // first and the ends last (sendto_init(from, to) would already be STARTING).
+  sg4::CommPtr comm = sg4::Comm::sendto_init();
+  comm->set_payload_size(static_cast<std::uint64_t>(bytes));
+  if (rate > 0) comm->set_rate(rate);
+  comm->set_source(channel.source);
+  comm->set_destination(channel.destination);
+  if (comm->get_state() == sg4::Activity::State::INITED ||
+      comm->get_state() == sg4::Activity::State::STARTING) {
+    comm->start();
+  }
+  return comm;
+}
+
+Platform::Platform(const Scenario& s, const SiteGraph& graph, const CostModel& cost)
+    : s_(s), graph_(graph) {
+  zone_ = sg4::create_full_zone("coexlab");
+  for (const Server& sv : s.servers) {
+    ServerPlatform p;
+    // One flop is one CPU cycle: the host's speed is the clock of one core.
+    p.host = zone_->create_host(sv.name, sv.hardware.clock.value);
+    p.host->set_core_count(sv.hardware.cores);
+    p.page_size = sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
+    p.database_disk =
+        zone_->create_link(sv.name + "/database_disk", sv.hardware.database_disk.iops * p.page_size);
+    p.database_disk->seal();
+    p.log_disk = zone_->create_link(sv.name + "/log_disk", sv.hardware.log_disk.throughput.value);
+    p.log_disk->seal();
+    p.nic = zone_->create_split_duplex_link(sv.name + "/nic", sv.hardware.nic.value);
+    p.nic->seal();
+    servers_.push_back(p);
+  }
+  for (const Site& site : s.sites) {
+    auto* lan = zone_->create_split_duplex_link("site/" + site.name + "/lan", site.lan.bandwidth.value);
+    lan->seal();
+    lans_.push_back(lan);
+  }
+  for (const Link& l : s.links) {
+    auto* wan = zone_->create_split_duplex_link("link/" + l.name, l.bandwidth.value);
+    wan->seal();
+    wans_.push_back(wan);
+  }
+}
+
+Channel Platform::add_channel(const std::string& name, const std::vector<sg4::LinkInRoute>& links) {
+  if (auto it = channels_.find(name); it != channels_.end()) return it->second;
+  Channel c;
+  // Endpoints never compute: their speed is irrelevant.
+  c.source = zone_->create_host("channel:" + name + ":src", 1e9);
+  c.destination = zone_->create_host("channel:" + name + ":dst", 1e9);
+  add_route(zone_, c.source, c.destination, links);
+  channels_.emplace(name, c);
+  return c;
+}
+
+void Platform::seal() { zone_->seal(); }
+
+NetworkLeg Platform::leg(int from, int to) const {
+  NetworkLeg leg;
+  if (from == to) return leg;
+  using Dir = sg4::LinkInRoute::Direction;
+  const Server& a = s_.servers[static_cast<size_t>(from)];
+  const Server& b = s_.servers[static_cast<size_t>(to)];
+  const int site_a = s_.site_index(a.site);
+  const int site_b = s_.site_index(b.site);
+  leg.links.emplace_back(servers_[static_cast<size_t>(from)].nic, Dir::UP);
+  leg.links.emplace_back(lans_[static_cast<size_t>(site_a)], Dir::UP);
+  leg.latency = s_.sites[static_cast<size_t>(site_a)].lan.latency;
+  if (site_a != site_b) {
+    const auto& route = graph_.route(site_a, site_b);
+    if (!route) throw std::logic_error("no route between sites " + a.site + " and " + b.site);
+    for (size_t k = 0; k < route->links.size(); ++k) {
+      const int link = route->links[k];
+      const Link& l = s_.links[static_cast<size_t>(link)];
+      const bool forward = l.site_a == s_.sites[static_cast<size_t>(route->sites[k])].name;
+      leg.links.emplace_back(wans_[static_cast<size_t>(link)], forward ? Dir::UP : Dir::DOWN);
+    }
+    leg.latency += route->latency;
+    leg.links.emplace_back(lans_[static_cast<size_t>(site_b)], Dir::DOWN);
+    leg.latency += s_.sites[static_cast<size_t>(site_b)].lan.latency;
+  }
+  leg.links.emplace_back(servers_[static_cast<size_t>(to)].nic, Dir::DOWN);
+  return leg;
+}
+
+}  // namespace coexlab::sim

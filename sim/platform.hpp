@@ -1,0 +1,83 @@
+// The SimGrid platform built from a validated Scenario.
+//
+// Every resource that data crosses is a SimGrid link with zero latency, so that one flow
+// over all of them is shared max-min fairly with equal weights (CM02, exact): a server's
+// database disk (iops x page size, reads and writes share it) and log disk (throughput),
+// its NIC (full duplex), each site's LAN (full duplex) and each WAN link (full duplex).
+// Latency is added by the actors explicitly (once per move, per RPC round trip), never by
+// the links: CM02 would otherwise weight shares by latency, which SPEC's ideal mode forbids.
+//
+// Flows run between "channel" endpoints: a pair of virtual hosts whose only route is the
+// list of links a kind of transfer crosses (source disk -> ... -> target log disk). SimGrid
+// 3.32 routes are per host pair, so each distinct path gets its own channel.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <simgrid/s4u.hpp>
+
+#include "calibration.hpp"
+#include "scenario.hpp"
+#include "site_graph.hpp"
+
+namespace coexlab::sim {
+
+namespace sg4 = simgrid::s4u;
+
+struct ServerPlatform {
+  sg4::Host* host = nullptr;
+  sg4::Link* database_disk = nullptr;    // bandwidth: iops x page size (B/s)
+  sg4::Link* log_disk = nullptr;         // bandwidth: log throughput (B/s)
+  sg4::SplitDuplexLink* nic = nullptr;   // UP: leaving the server, DOWN: entering
+  double page_size = 0;                  // bytes per database I/O (4 KiB 2003, 8 KiB 2007)
+};
+
+// The network part of a transfer from one server to another.
+struct NetworkLeg {
+  std::vector<sg4::LinkInRoute> links;
+  Seconds latency{0};  // one way: LAN(s) + WAN links
+};
+
+struct Channel {
+  sg4::Host* source = nullptr;
+  sg4::Host* destination = nullptr;
+};
+
+class Platform {
+ public:
+  // Creates the zone, the server hosts and every link. Channels come next, then seal().
+  Platform(const Scenario& s, const SiteGraph& graph, const CostModel& cost);
+
+  // A flow path over `links`; same name twice returns the first channel. Before seal().
+  Channel add_channel(const std::string& name, const std::vector<sg4::LinkInRoute>& links);
+  void seal();
+
+  const ServerPlatform& server(int index) const { return servers_[static_cast<size_t>(index)]; }
+  sg4::SplitDuplexLink* lan(int site) const { return lans_[static_cast<size_t>(site)]; }
+  sg4::SplitDuplexLink* wan(int link) const { return wans_[static_cast<size_t>(link)]; }
+
+  // Links and latency from server `from` to server `to` (empty when the same server).
+  // Directions: NIC UP leaving a server; LAN UP when the sender is in that site, DOWN when
+  // only the receiver is; a WAN link UP from its first `between` site to its second.
+  NetworkLeg leg(int from, int to) const;
+
+ private:
+  const Scenario& s_;
+  const SiteGraph& graph_;
+  sg4::NetZone* zone_ = nullptr;
+  std::vector<ServerPlatform> servers_;
+  std::vector<sg4::SplitDuplexLink*> lans_;
+  std::vector<sg4::SplitDuplexLink*> wans_;
+  std::map<std::string, Channel> channels_;
+};
+
+// Starts a flow of `bytes` over a channel, capped at `rate` bytes/s when rate > 0.
+sg4::CommPtr start_flow(const Channel& channel, double bytes, double rate = -1);
+
+// One place that knows the 3.32 route API (it changes in 3.35).
+void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,
+               const std::vector<sg4::LinkInRoute>& links);
+
+}  // namespace coexlab::sim

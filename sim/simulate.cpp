@@ -1,0 +1,187 @@
+#include "simulate.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+
+#include <simgrid/plugins/load.h>
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include "calibration.hpp"
+#include "migration.hpp"
+#include "platform.hpp"
+#include "site_graph.hpp"
+
+namespace coexlab::sim {
+namespace {
+
+// Cumulative counters of one resource, read at each sample.
+struct Probe {
+  enum class Kind { cpu, link, duplex, level } kind = Kind::cpu;
+  sg4::Host* host = nullptr;
+  sg4::Link* link = nullptr;       // link / duplex UP
+  sg4::Link* link_down = nullptr;  // duplex DOWN
+  double full_rate = 0;            // cpu: cycles/s of all cores; links: bytes/s
+  const double* level = nullptr;   // level: bytes used
+  double level_capacity = 0;
+  double last_a = 0;               // counters at the previous sample
+  double last_b = 0;
+};
+
+class Sampler {
+ public:
+  Sampler(Recording& rec, double interval) : rec_(rec), interval_(interval) {}
+
+  void add(ResourceSeries series, Probe probe) {
+    if (probe.link) sg_link_load_track(probe.link);
+    if (probe.link_down) sg_link_load_track(probe.link_down);
+    rec_.resources.push_back(std::move(series));
+    probes_.push_back(probe);
+  }
+
+  void sample(double now) {
+    const double dt = now - last_time_;
+    if (dt <= 0) return;
+    rec_.sample_times.push_back(now);
+    for (size_t i = 0; i < probes_.size(); ++i) {
+      Probe& p = probes_[i];
+      std::optional<double> u;
+      switch (p.kind) {
+        case Probe::Kind::cpu: {
+          const double flops = sg_host_get_computed_flops(p.host);
+          u = (flops - p.last_a) / (dt * p.full_rate);
+          p.last_a = flops;
+          break;
+        }
+        case Probe::Kind::link: {
+          const double bytes = sg_link_get_cum_load(p.link);
+          u = (bytes - p.last_a) / (dt * p.full_rate);
+          p.last_a = bytes;
+          break;
+        }
+        case Probe::Kind::duplex: {  // the busier direction
+          const double up = sg_link_get_cum_load(p.link);
+          const double down = sg_link_get_cum_load(p.link_down);
+          u = std::max(up - p.last_a, down - p.last_b) / (dt * p.full_rate);
+          p.last_a = up;
+          p.last_b = down;
+          break;
+        }
+        case Probe::Kind::level:
+          if (p.level_capacity > 0) u = std::max(0.0, *p.level) / p.level_capacity;
+          break;
+      }
+      if (u) rec_.resources[i].samples.push_back(std::max(0.0, *u));
+    }
+    last_time_ = now;
+  }
+
+  void run_actor(double horizon) {
+    for (double next = interval_; next <= horizon; next += interval_) {
+      sg4::this_actor::sleep_until(next);
+      sample(next);
+    }
+  }
+
+ private:
+  Recording& rec_;
+  double interval_;
+  double last_time_ = 0;
+  std::vector<Probe> probes_;
+};
+
+void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
+                const std::vector<ServerState>& states, Sampler& sampler) {
+  for (size_t i = 0; i < s.servers.size(); ++i) {
+    const Server& sv = s.servers[i];
+    const ServerPlatform& sp = p.server(int(i));
+    const double page = sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
+    const double cpu_hz = sv.hardware.clock.value * sv.hardware.cores;
+    sampler.add({sv.name + "/cpu", "cpu", "Hz", cpu_hz, {}},
+                {Probe::Kind::cpu, sp.host, nullptr, nullptr, cpu_hz, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/database_disk", "database_disk", "IOPS", sv.hardware.database_disk.iops, {}},
+                {Probe::Kind::link, nullptr, sp.database_disk, nullptr,
+                 sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/log_disk", "log_disk", "B/s", sv.hardware.log_disk.throughput.value, {}},
+                {Probe::Kind::link, nullptr, sp.log_disk, nullptr,
+                 sv.hardware.log_disk.throughput.value, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/nic", "nic", "bit/s", units::bits_per_second(sv.hardware.nic), {}},
+                {Probe::Kind::duplex, nullptr, sp.nic->get_link_up(), sp.nic->get_link_down(),
+                 sv.hardware.nic.value, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/log_space", "log_space", "B", sv.hardware.log_disk.capacity.value, {}},
+                {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].log_used,
+                 sv.hardware.log_disk.capacity.value, 0, 0});
+    const auto& cap = sv.hardware.database_disk.capacity;
+    sampler.add({sv.name + "/database_space", "database_space", "B",
+                 cap ? std::optional<double>(cap->value) : std::nullopt, {}},
+                {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].database_used,
+                 cap ? cap->value : 0, 0, 0});
+  }
+  for (size_t i = 0; i < s.sites.size(); ++i) {
+    auto* lan = p.lan(int(i));
+    sampler.add({"site/" + s.sites[i].name + "/lan", "lan", "bit/s",
+                 units::bits_per_second(s.sites[i].lan.bandwidth), {}},
+                {Probe::Kind::duplex, nullptr, lan->get_link_up(), lan->get_link_down(),
+                 s.sites[i].lan.bandwidth.value, nullptr, 0, 0, 0});
+  }
+  for (size_t i = 0; i < s.links.size(); ++i) {
+    auto* wan = p.wan(int(i));
+    sampler.add({"link/" + s.links[i].name, "link", "bit/s", units::bits_per_second(s.links[i].bandwidth), {}},
+                {Probe::Kind::duplex, nullptr, wan->get_link_up(), wan->get_link_down(),
+                 s.links[i].bandwidth.value, nullptr, 0, 0, 0});
+  }
+}
+
+std::vector<std::string> engine_arguments(const SimulationOptions& options) {
+  // Exact flow-level sharing: latency and TCP effects are the actors' business (DESIGN.md).
+  std::vector<std::string> args{"coexlab", "--cfg=network/model:CM02", "--cfg=network/crosstraffic:0",
+                                "--cfg=network/TCP-gamma:1e15"};
+  std::vector<std::string> cfg = options.simgrid_cfg;
+  if (const char* env = std::getenv("COEXLAB_SIMGRID_CFG")) {
+    std::istringstream in(env);
+    for (std::string item; in >> item;) cfg.push_back(item);
+  }
+  for (const std::string& c : cfg) args.push_back("--cfg=" + c);
+  if (!options.log.empty()) args.push_back("--log=" + options.log);
+  return args;
+}
+
+}  // namespace
+
+SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
+  if (options.log.empty()) xbt_log_control_set("root.thres:critical");
+  std::vector<std::string> args = engine_arguments(options);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  sg4::Engine engine(&argc, argv.data());
+  sg_host_load_plugin_init();
+  sg_link_load_plugin_init();
+
+  const CostModel cost = CostModel::from(s.calibration);
+  const SiteGraph graph(s);
+  Platform platform(s, graph, cost);
+  SimulationOutput out;
+  std::vector<ServerState> states(s.servers.size());
+  auto migration = prepare_migration(s, cost, platform, out.recording, states);
+  out.mailboxes = migration_mailboxes(*migration);
+  out.queue = migration_queue(*migration);
+  for (const Mailbox& m : out.mailboxes) states[size_t(m.server)].database_used += m.size.value;
+  platform.seal();
+
+  Sampler sampler(out.recording, s.simulation.sample_interval.value);
+  add_probes(s, cost, platform, states, sampler);
+  const double horizon = s.simulation.horizon.value;
+  sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] { sampler.run_actor(horizon); })
+      ->daemonize();
+  start_migration(migration);
+
+  engine.run_until(horizon);
+  const double end = finish_migration(migration, sg4::Engine::get_clock());
+  sampler.sample(end);  // the last, partial interval
+  out.recording.end_time = Seconds{end};
+  return out;
+}
+
+}  // namespace coexlab::sim

@@ -1,0 +1,27 @@
+// One simulation of a validated scenario: platform, actors, probes, run, recording.
+// SimGrid allows one engine per process: call simulate() once per process.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mailboxes.hpp"
+#include "recording.hpp"
+#include "scenario.hpp"
+
+namespace coexlab::sim {
+
+struct SimulationOptions {
+  std::vector<std::string> simgrid_cfg;  // extra "key:value" settings (also $COEXLAB_SIMGRID_CFG)
+  std::string log;                       // SimGrid --log setting; empty: silent
+};
+
+struct SimulationOutput {
+  std::vector<Mailbox> mailboxes;
+  std::vector<MoveRequest> queue;
+  Recording recording;
+};
+
+SimulationOutput simulate(const Scenario& s, const SimulationOptions& options = {});
+
+}  // namespace coexlab::sim
