@@ -28,7 +28,8 @@ const CalibrationConstant* find_calibration_constant(std::string_view name);
 struct CostModel {
   bool ideal = false;
   double rpc_round_trips_per_item = 0;   // per item and per leg (source leg, target leg)
-  Seconds item_server_time{0};           // store time per item on each side, not CPU-bound
+  Seconds rpc_server_time{0};            // store service time per RPC, on each leg
+  Seconds item_server_time{0};           // store time per item, not CPU-bound
   Bytes move_chunk_size{0};              // the pipeline's unit of work
   double database_ios_per_item = 0;      // random page I/Os per item on each database
   double move_cpu_cycles_per_item = 0;   // on source, mover and target each

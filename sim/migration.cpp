@@ -75,7 +75,9 @@ class MigrationModel {
     for (MoveAttempt& a : rec_.attempts) {
       if (a.state == MoveState::unfinished && a.end.value == 0) a.end = Seconds{end_time};
     }
-    if (!pending_.empty() || !in_flight_.empty()) rec_.reached_horizon = true;
+    const bool unfinished = std::any_of(rec_.attempts.begin(), rec_.attempts.end(),
+                                        [](const MoveAttempt& a) { return a.state == MoveState::unfinished; });
+    if (!pending_.empty() || !in_flight_.empty() || unfinished) rec_.reached_horizon = true;
   }
 
   // The end of the simulated period: the last thread's stop (or the engine's clock).
@@ -345,8 +347,12 @@ class MigrationModel {
       }
       if (interrupted) break;
       // RPC round trips and store work per item: latency, not bandwidth.
-      const double rpc_time = double(chunk_items) * (cost_.rpc_round_trips_per_item * path.rtt_sum.value +
-                                                     cost_.item_server_time.value);
+      // Each item costs rpc_round_trips_per_item RPCs on the source leg and as many on the
+      // target leg, each a network round trip plus the store's service time.
+      const double per_item = cost_.rpc_round_trips_per_item *
+                                  (path.rtt_sum.value + 2 * cost_.rpc_server_time.value) +
+                              cost_.item_server_time.value;
+      const double rpc_time = double(chunk_items) * per_item;
       if (!sleep_bounded(sg4::Engine::get_clock() + rpc_time, deadline)) {
         interrupted = true;
         break;
