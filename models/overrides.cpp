@@ -88,11 +88,11 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
       std::vector<std::string_view> names_storage;
       std::vector<std::string> names;
       for (size_t k = 0; k < list.size(); ++k) {
-        if (entry_name(list[k]) == selector) found = list[k];
+        if (entry_name(list[k]) == selector) found.reset(list[k]);
         names.push_back(entry_name(list[k]));
       }
       if (!found.IsDefined() && is_index(selector) && std::stoul(selector) < list.size()) {
-        found = list[std::stoul(selector)];
+        found.reset(list[std::stoul(selector)]);
       }
       if (!found.IsDefined()) {
         for (const std::string& nm : names) names_storage.push_back(nm);
@@ -109,7 +109,7 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
         }
         return {};
       }
-      node = found;
+      node.reset(found);  // rebind: `node = found` would overwrite the entry's parent with it
       context = child_context + "[]";
       ++i;  // the selector is consumed
       continue;
@@ -120,7 +120,7 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
       node[key] = YAML::Node(YAML::NodeType::Map);
       child = node[key];
     }
-    node = child;
+    node.reset(child);  // rebind, never assign: YAML::Node::operator= writes through
     context = child_context;
   }
   return {};

@@ -266,7 +266,8 @@ class RuleChecker {
 
   void databases() {
     for (const Server& sv : s_.servers) {
-      if (!sv.databases.empty() && !sv.has(Role::mailbox)) {
+      // No roles: already reported (missing, empty or malformed); don't pile on.
+      if (!sv.databases.empty() && !sv.roles.empty() && !sv.has(Role::mailbox)) {
         d_.error(sv.databases.front().pos,
                  fmt::format("server '{}' has databases but not the mailbox role: mailbox "
                              "databases live on mailbox servers", sv.name));
@@ -351,7 +352,10 @@ class RuleChecker {
     });
     const bool coexist = has_2003 && std::any_of(s_.servers.begin(), s_.servers.end(),
                                                  [](const Server& x) { return x.is_2007(); });
-    if (!coexist || d_.has_errors()) return;
+    if (!coexist) return;
+    // With other errors the routes below may rest on broken references: check them only on
+    // an otherwise clean scenario. A missing bridgehead needs no route: report it in any case.
+    const bool clean = !d_.has_errors();
     if (coexistence == 0 && has_2007_hub) {
       // Exchange setup creates the pair of connectors with the first hub (L7).
       const Server* bh = nullptr;
@@ -360,6 +364,9 @@ class RuleChecker {
         if (!bh && x.is_2003() && x.has(Role::bridgehead)) bh = &x;
         if (!hub && x.is_2007() && x.has(Role::hub_transport)) hub = &x;
       }
+      const bool roles_known = std::none_of(s_.servers.begin(), s_.servers.end(),
+                                            [](const Server& x) { return x.roles.empty(); });
+      if (!bh && !roles_known) return;  // roles reported broken: the bridgehead may be there
       if (!bh) {
         const Server* first_2003 = nullptr;
         for (const Server& x : s_.servers) if (!first_2003 && x.is_2003()) first_2003 = &x;
@@ -370,6 +377,7 @@ class RuleChecker {
                              "a 2003 server such as '{}'", first_2003->name));
         return;
       }
+      if (!clean) return;
       RoutingGroupConnector c;
       c.server_a = bh->name;
       c.server_b = hub->name;
@@ -383,6 +391,7 @@ class RuleChecker {
                                        "connectors.routing_group to choose the pair", bh->name,
                                        hub->name));
     }
+    if (!clean) return;
     // Every 2003 routing group holding mailboxes must reach the 2007 group.
     if (has_2007_hub && sites_ok) {
       const SiteGraph g(s_);
@@ -391,8 +400,12 @@ class RuleChecker {
       std::set<std::string> checked;
       for (size_t i = 0; i < s_.servers.size(); ++i) {
         const Server& x = s_.servers[i];
-        if (!x.is_2003() || !checked.insert(x.routing_group).second) continue;
-        if (hub >= 0 && router.path(int(i), hub).empty() && x.has(Role::mailbox)) {
+        // The group's first mailbox server (not its first server: that may be a dedicated
+        // bridgehead or front-end, and the group would then never be checked).
+        if (!x.is_2003() || !x.has(Role::mailbox) || !checked.insert(x.routing_group).second) {
+          continue;
+        }
+        if (hub >= 0 && router.path(int(i), hub).empty()) {
           d_.error(x.pos, fmt::format("2003 routing group '{}' has no path of routing group "
                                       "connectors to a coexistence connector (L7): mail between "
                                       "its users and 2007 cannot flow; connect its bridgehead to "

@@ -9,7 +9,7 @@ packages=(cmake g++ make pkg-config
           libsimgrid-dev libyaml-cpp-dev libboost-graph-dev
           libgtest-dev libgmock-dev libbenchmark-dev
           libcli11-dev nlohmann-json3-dev libfmt-dev
-          python3 python3-jsonschema)
+          python3 python3-jsonschema python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@
 #include "overrides.hpp"
 #include "results.hpp"
 #include "rules.hpp"
+#include "schema.hpp"
 #include "simulate.hpp"
 
 namespace coexlab {
@@ -126,6 +127,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--log", run_options.log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
   run->add_flag("--quiet", run_options.quiet, "print nothing on success");
 
+  CLI::App* schema = app.add_subcommand(
+      "schema", "Print the JSON Schema of the scenario format (for an editor's YAML plug-in)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -135,6 +139,10 @@ int run_cli(int argc, char** argv) {
   try {
     if (validate->parsed()) return cmd_validate(validate_files);
     if (run->parsed()) return cmd_run(run_options);
+    if (schema->parsed()) {
+      std::cout << scenario_json_schema().dump(2) << '\n';
+      return kExitOk;
+    }
   } catch (const std::exception& e) {
     std::cerr << "coexlab: internal error: " << e.what() << '\n';
     return kExitInternal;

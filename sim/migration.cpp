@@ -17,11 +17,9 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }
 
-// Where a move runs its flows: the channel over the whole data path, and the one over the
-// two database disks for the per-item page I/O.
+// Where a move runs its data flow: the channel over the whole path.
 struct MovePath {
   Channel data;
-  Channel item_io;
   Seconds setup_latency{0};  // one way, source -> mover -> target
   Seconds rtt_sum{0};        // round trip of the source leg + round trip of the target leg
   Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
@@ -131,19 +129,15 @@ class MigrationModel {
                                s_.servers[size_t(r.target_server)].name;
       MovePath path;
       path.data = platform_.add_channel("move:" + name, links);
-      path.item_io = platform_.add_channel(
-          "move-io:" + name, {sg4::LinkInRoute(src.database_disk), sg4::LinkInRoute(tgt.database_disk)});
       path.setup_latency = in.latency + out.latency;
       path.rtt_sum = (in.latency + out.latency) * 2.0;
       path.rtt_max = std::max(in.latency, out.latency) * 2.0;
       paths_.emplace(key, path);
     }
-    for (size_t i = 0; i < s_.servers.size(); ++i) {
-      if (!s_.servers[i].backup) continue;
-      backup_channels_.emplace(int(i), platform_.add_channel(
-                                           "backup:" + s_.servers[i].name,
-                                           {sg4::LinkInRoute(platform_.server(int(i)).database_disk)}));
-    }
+  }
+
+  static Channel disk_channel(const ServerPlatform& sp) {
+    return Channel{sp.disk_only.source, sp.disk_only.destination};
   }
 
   // ---- the queue ------------------------------------------------------------------------------
@@ -308,7 +302,6 @@ class MigrationModel {
     const std::int64_t items = m.items;
     const double chunk = cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
     const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
-    const ServerPlatform& tgt = platform_.server(r.target_server);
     const Server& tgt_server = s_.servers[size_t(r.target_server)];
     ServerState& tgt_state = servers_[size_t(r.target_server)];
     // Each leg is its own RPC connection: the slower leg's window / RTT bounds the stream.
@@ -361,9 +354,11 @@ class MigrationModel {
       if (bytes > 0) {
         running.push_back(start_flow(path.data, bytes, rate_cap));
       }
-      const double io_bytes = double(chunk_items) * cost_.database_ios_per_item * tgt.page_size;
-      if (io_bytes >= 1) {
-        running.push_back(start_flow(path.item_io, io_bytes));
+      // Per-item page lookups on both databases, each in its own page size.
+      for (int server : {r.source_server, r.target_server}) {
+        const ServerPlatform& sp = platform_.server(server);
+        const double io_bytes = double(chunk_items) * cost_.database_ios_per_item * sp.page_size;
+        if (io_bytes >= 1) running.push_back(start_flow(disk_channel(sp), io_bytes));
       }
       const double cycles = double(chunk_items) * cost_.move_cpu_cycles_per_item + bytes * cost_.move_cpu_cycles_per_byte;
       if (cycles >= 1) {
@@ -414,7 +409,7 @@ class MigrationModel {
   void backup_main(int server) {
     const Server& sv = s_.servers[size_t(server)];
     const Site& site = *s_.find_site(sv.site);
-    const Channel channel = backup_channels_.at(server);
+    const Channel channel = disk_channel(platform_.server(server));
     // Seconds from start to local midnight of day 0, on the site's clock.
     const double local_start = double(s_.start.hour * 3600 + s_.start.minute * 60 + s_.start.second) +
                                site.utc_offset.value;
@@ -465,7 +460,6 @@ class MigrationModel {
   std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;
   std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;
   std::map<std::pair<int, int>, MovePath> paths_;
-  std::map<int, Channel> backup_channels_;
 
   int threads_running_ = 0;
   double finished_at_ = -1;  // when the last mover thread stopped

@@ -42,6 +42,11 @@ Platform::Platform(const Scenario& s, const SiteGraph& graph, const CostModel& c
     p.nic->seal();
     servers_.push_back(p);
   }
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    const Channel c = add_channel("disk:" + s.servers[i].name, {sg4::LinkInRoute(servers_[i].database_disk)});
+    servers_[i].disk_only.source = c.source;
+    servers_[i].disk_only.destination = c.destination;
+  }
   for (const Site& site : s.sites) {
     auto* lan = zone_->create_split_duplex_link("site/" + site.name + "/lan", site.lan.bandwidth.value);
     lan->seal();

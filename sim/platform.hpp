@@ -32,6 +32,12 @@ struct ServerPlatform {
   sg4::Link* log_disk = nullptr;         // bandwidth: log throughput (B/s)
   sg4::SplitDuplexLink* nic = nullptr;   // UP: leaving the server, DOWN: entering
   double page_size = 0;                  // bytes per database I/O (4 KiB 2003, 8 KiB 2007)
+  // A flow path over the database disk alone: page I/O that crosses nothing else (per-item
+  // lookups of a move, a backup's reads, later the users' database I/O).
+  struct {
+    sg4::Host* source = nullptr;
+    sg4::Host* destination = nullptr;
+  } disk_only;
 };
 
 // The network part of a transfer from one server to another.
