@@ -64,13 +64,41 @@ MigrationMetrics migration_metrics(const RunData& run) {
   return m;
 }
 
+namespace {
+
+// For each sample interval, whether at least one move ran during it (merged attempt spans
+// swept against the sample times: linear after a sort).
+std::vector<bool> intervals_with_moves(const RunData& run) {
+  std::vector<std::pair<double, double>> spans;
+  for (const MoveAttempt& a : run.recording.attempts) spans.emplace_back(a.start.value, a.end.value);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<double, double>> merged;
+  for (const auto& sp : spans) {
+    if (!merged.empty() && sp.first <= merged.back().second) merged.back().second = std::max(merged.back().second, sp.second);
+    else merged.push_back(sp);
+  }
+  const auto& times = run.recording.sample_times;
+  std::vector<bool> out(times.size(), false);
+  size_t k = 0;
+  double prev = 0;
+  for (size_t i = 0; i < times.size(); ++i) {
+    while (k < merged.size() && merged[k].second <= prev) ++k;  // spans that ended before
+    out[i] = k < merged.size() && merged[k].first < times[i] && merged[k].second > prev;
+    prev = times[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 ResourceStats resource_stats(const RunData& run, const ResourceSeries& r) {
+  return resource_stats(run, r, intervals_with_moves(run));
+}
+
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r, const std::vector<bool>& moving) {
   ResourceStats st;
   if (r.samples.empty()) return st;
   const auto& times = run.recording.sample_times;
-  // Intervals during which at least one move ran.
-  std::vector<std::pair<double, double>> busy;
-  for (const MoveAttempt& a : run.recording.attempts) busy.emplace_back(a.start.value, a.end.value);
   double sum = 0, total = 0, peak = 0, busy_sum = 0, busy_total = 0;
   double prev = 0;
   for (size_t i = 0; i < r.samples.size() && i < times.size(); ++i) {
@@ -79,9 +107,7 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r) {
     sum += u * dt;
     total += dt;
     peak = std::max(peak, u);
-    double overlap = 0;  // how much of this interval had a move running (bounded by dt)
-    for (const auto& [b, e] : busy) overlap = std::max(overlap, std::min(e, times[i]) - std::max(b, prev));
-    if (overlap > 0) {
+    if (i < moving.size() && moving[i]) {
       busy_sum += u * dt;
       busy_total += dt;
     }
@@ -123,9 +149,10 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
   if (!m.duration) return {"", "no move ran"};
   std::string best;
   double best_busy = -1;
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
     if (!is_rate_kind(r.kind)) continue;
-    const ResourceStats st = resource_stats(run, r);
+    const ResourceStats st = resource_stats(run, r, moving);
     if (st.busy_during_moves && *st.busy_during_moves > best_busy + 1e-12) {
       best_busy = *st.busy_during_moves;
       best = r.id;
@@ -173,8 +200,9 @@ json summary_json(const RunData& run, const json& checks) {
   const Bottleneck b = estimate_bottleneck(run, m);
   out["bottleneck"] = b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
   json resources = json::array();
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
-    const ResourceStats st = resource_stats(run, r);
+    const ResourceStats st = resource_stats(run, r, moving);
     resources.push_back({{"id", r.id},
                          {"kind", r.kind},
                          {"capacity", opt(r.capacity)},
@@ -238,8 +266,9 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   const Bottleneck b = estimate_bottleneck(run, m);
   if (!b.resource.empty()) out += fmt::format("  bottleneck  {}: {}\n", b.resource, b.reason);
   std::vector<std::pair<double, std::string>> busiest;
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
-    const ResourceStats st = resource_stats(run, r);
+    const ResourceStats st = resource_stats(run, r, moving);
     if (st.busy_during_moves && r.kind != "database_space") {
       busiest.emplace_back(*st.busy_during_moves, fmt::format("{} {:.0f} % (peak {:.0f} %)", r.id,
                                                               *st.busy_during_moves * 100, *st.peak * 100));

@@ -44,6 +44,8 @@ struct ResourceStats {
   std::optional<double> busy_during_moves;  // time-weighted mean while any move ran
 };
 ResourceStats resource_stats(const RunData& run, const ResourceSeries& r);
+// Same, given which sample intervals had a move running (computed once for many resources).
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r, const std::vector<bool>& moving);
 
 struct Bottleneck {
   std::string resource;  // a resource id, or migration/threads, migration/windows

@@ -222,11 +222,15 @@ class MigrationModel {
         lock.unlock();
         run_move(d.queue_index, thread);
         lock.lock();
-        wake_->notify_all();  // a thread, a throttle slot or a requeued mailbox is free
+        // A throttle slot or a requeued mailbox may be free for an idle thread. (This thread
+        // decides again itself: waking the others when none is idle only costs time.)
+        if (idle_threads_ > 0) wake_->notify_all();
         continue;
       }
       // Nothing to start: wait for a move to end, a remount, or the next time-driven change.
+      ++idle_threads_;
       wake_->wait_until(lock, std::min(d.wake_at, horizon_));
+      --idle_threads_;
     }
     wake_->notify_all();  // let the others see that the work is done
     if (--threads_running_ == 0) {
@@ -462,6 +466,7 @@ class MigrationModel {
   std::map<std::pair<int, int>, MovePath> paths_;
 
   int threads_running_ = 0;
+  int idle_threads_ = 0;  // threads waiting in thread_main for something to start
   double finished_at_ = -1;  // when the last mover thread stopped
   sg4::MutexPtr mutex_;
   sg4::ConditionVariablePtr wake_;
