@@ -122,7 +122,8 @@ int run_cli(int argc, char** argv) {
   run->add_option("FILE", run_options.file, "scenario file")->required()->check(CLI::ExistingFile);
   run->add_option("--out", run_options.out_dir, "output directory (default results/<scenario>)");
   run->add_option("--set", run_options.sets,
-                  "override a key: PATH=VALUE, e.g. servers.EX07-HQ1.hardware.cores=8 (repeatable)");
+                  "override a key: PATH=VALUE, e.g. servers.EX07-HQ1.hardware.cores=8 (repeatable)")
+      ->allow_extra_args(false);
   run->add_option("--seed", run_options.seed, "override the scenario's seed");
   run->add_option("--log", run_options.log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
   run->add_flag("--quiet", run_options.quiet, "print nothing on success");
