@@ -1,0 +1,23 @@
+// Chores shared by the commands.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostics.hpp"
+#include "scenario.hpp"
+
+namespace coexlab {
+
+// Errors and warnings to stderr, in file order.
+void print_diagnostics(const Diagnostics& d);
+
+// Loads and checks a scenario with `--set PATH=VALUE` overrides and an optional seed. On
+// success returns nullopt and sets `scenario`; otherwise prints the problems and returns
+// the exit code (1 invalid scenario, 2 bad usage).
+std::optional<int> load_for_command(const std::string& file, const std::vector<std::string>& sets,
+                                    std::optional<std::uint64_t> seed, std::optional<Scenario>& scenario);
+
+}  // namespace coexlab
