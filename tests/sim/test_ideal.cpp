@@ -276,3 +276,21 @@ TEST(Ideal, FullLogDiskWithoutBackupNeverCompletes) {
   EXPECT_EQ(s.attempt(1).state, MoveState::unfinished);
   expect_exact(s.attempt(1).end.value, 86400, "unfinished at the horizon");
 }
+
+TEST(Ideal, ThrottlePerSourceDatabaseSerialisesMoves) {
+  // Two threads, but at most one move per source database (Exchange 2010 MRS-style throttle).
+  std::string yaml = two_site([] {
+    Plan p;
+    p.count = 2;
+    p.threads = 2;
+    return p;
+  }());
+  const std::string anchor = "  max_threads: 2\n";
+  yaml.replace(yaml.find(anchor), anchor.size(), anchor + "  throttles: { per_source_database: 1 }\n");
+  const auto s = simulate_yaml(yaml);
+  ASSERT_EQ(s.out.recording.attempts.size(), 2u);
+  const double one = kRouteLatency + 800;  // alone on the link: 1 GB at 10 Mbps
+  expect_exact(s.attempt(0).end.value, one, "first");
+  expect_exact(s.attempt(1).start.value, one, "second starts when the first ends");
+  expect_exact(s.attempt(1).end.value, 2 * one, "second");
+}
