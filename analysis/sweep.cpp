@@ -1,0 +1,357 @@
+#include "sweep.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "atomic_file.hpp"
+
+namespace coexlab {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string tail(const std::string& text, size_t max_chars) {
+  std::string t = text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  if (t.size() > max_chars) t = fmt::format("...{}", t.substr(t.size() - max_chars));
+  std::replace(t.begin(), t.end(), '\n', ' ');
+  return t;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
+  std::vector<char*> argv;
+  std::vector<std::string> storage = args;
+  for (std::string& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string out = (dir / "stdout.txt").string();
+  const std::string err = (dir / "stderr.txt").string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fo = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fe = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fo >= 0) ::dup2(fo, STDOUT_FILENO);
+    if (fe >= 0) ::dup2(fe, STDERR_FILENO);
+    ::execv(argv[0], argv.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+VariantResult collect(int index, int status, const fs::path& dir) {
+  VariantResult r;
+  r.index = index;
+  const fs::path summary = dir / "out" / "summary.json";
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFEXITED(status) && (r.exit_code == 0 || r.exit_code == 1) && fs::exists(summary)) {
+    r.status = "ok";
+    try {
+      r.summary = json::parse(read_file(summary));
+    } catch (const json::exception& e) {
+      r.status = "failed";
+      r.error = std::string("unreadable summary.json: ") + e.what();
+    }
+    return r;
+  }
+  r.status = "failed";
+  const std::string err = tail(read_file(dir / "stderr.txt"), 400);
+  if (WIFSIGNALED(status)) {
+    r.error = fmt::format("killed by signal {}{}{}", WTERMSIG(status), err.empty() ? "" : ": ", err);
+  } else {
+    r.error = fmt::format("exit {}{}{}", r.exit_code, err.empty() ? "" : ": ", err);
+  }
+  return r;
+}
+
+}  // namespace
+
+std::string self_executable() {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("coexlab") : p.string();
+}
+
+std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const SweepOptions& o,
+                                     const std::function<void(const VariantResult&)>& on_done) {
+  struct Running {
+    pid_t pid;
+    size_t slot;  // position in `variants`
+    double started;
+    fs::path dir;
+  };
+  fs::create_directories(o.work_dir);
+  std::vector<VariantResult> results(variants.size());
+  std::vector<Running> running;
+  size_t next = 0, done = 0;
+  const int jobs = std::max(1, o.jobs);
+  const auto report = [&](size_t slot, VariantResult r) {
+    if (on_done) on_done(r);
+    results[slot] = std::move(r);
+    ++done;
+    if (o.progress) std::cerr << fmt::format("\r{} of {} variants done", done, variants.size()) << std::flush;
+  };
+  while (done < variants.size()) {
+    while (running.size() < size_t(jobs) && next < variants.size()) {
+      const Variant& v = variants[next];
+      const fs::path dir = fs::path(o.work_dir) / fmt::format("variant-{}", v.index);
+      fs::remove_all(dir);
+      fs::create_directories(dir);
+      std::vector<std::string> args{o.binary, "run", o.scenario, "--out", (dir / "out").string(), "--quiet"};
+      for (const std::string& s : v.sets) {
+        args.push_back("--set");
+        args.push_back(s);
+      }
+      running.push_back({spawn(args, dir), next, now_seconds(), dir});
+      ++next;
+    }
+    bool progressed = false;
+    for (size_t i = 0; i < running.size();) {
+      Running& r = running[i];
+      int status = 0;
+      const pid_t got = ::waitpid(r.pid, &status, WNOHANG);
+      if (got == r.pid) {
+        report(r.slot, collect(variants[r.slot].index, status, r.dir));
+        fs::remove_all(r.dir);
+        running.erase(running.begin() + long(i));
+        progressed = true;
+        continue;
+      }
+      if (o.timeout_s > 0 && now_seconds() - r.started > o.timeout_s) {
+        ::kill(r.pid, SIGKILL);
+        ::waitpid(r.pid, &status, 0);
+        VariantResult t;
+        t.index = variants[r.slot].index;
+        t.status = "timeout";
+        t.error = fmt::format("no result after {:g} s", o.timeout_s);
+        report(r.slot, t);
+        fs::remove_all(r.dir);
+        running.erase(running.begin() + long(i));
+        progressed = true;
+        continue;
+      }
+      ++i;
+    }
+    if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (o.progress) std::cerr << '\n';
+  std::error_code ec;
+  fs::remove_all(o.work_dir, ec);
+  return results;
+}
+
+// ---- tables ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string cell(const ojson& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+std::string quote(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q(1, '"');
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  q += '"';
+  return q;
+}
+
+}  // namespace
+
+std::string RowTable::csv_header() const {
+  std::string line;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i) line += ',';
+    line += quote(columns_[i]);
+  }
+  return line;
+}
+
+std::string RowTable::csv_line(const ojson& row) const {
+  std::string line;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const auto it = row.find(columns_[i]);
+    if (i) line += ',';
+    line += quote(it == row.end() ? "" : cell(*it));
+  }
+  return line;
+}
+
+std::string RowTable::csv(const std::vector<ojson>& rows) const {
+  std::string out = csv_header() + "\n";
+  for (const ojson& r : rows) out += csv_line(r) + "\n";
+  return out;
+}
+
+std::string RowTable::text(const std::vector<ojson>& rows) const {
+  std::vector<size_t> width(columns_.size());
+  std::vector<std::vector<std::string>> cells;
+  for (size_t i = 0; i < columns_.size(); ++i) width[i] = columns_[i].size();
+  for (const ojson& r : rows) {
+    std::vector<std::string> line;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const auto it = r.find(columns_[i]);
+      std::string c = it == r.end() ? "" : cell(*it);
+      if (it != r.end() && it->is_number_float()) {
+        const double d = it->get<double>();
+        c = std::abs(d) >= 1000 ? fmt::format("{:.0f}", d) : fmt::format("{:.4g}", d);
+      }
+      width[i] = std::max(width[i], c.size());
+      line.push_back(std::move(c));
+    }
+    cells.push_back(std::move(line));
+  }
+  std::string out;
+  for (size_t i = 0; i < columns_.size(); ++i) out += fmt::format("{:<{}}  ", columns_[i], width[i]);
+  out += "\n";
+  for (const auto& line : cells) {
+    for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i], width[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::optional<std::vector<std::map<std::string, std::string>>> read_csv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  const std::string text = s.str();
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false, any = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+      any = true;
+    } else if (c == ',') {
+      record.push_back(field);
+      field.clear();
+      any = true;
+    } else if (c == '\n') {
+      record.push_back(field);
+      records.push_back(record);
+      record.clear();
+      field.clear();
+      any = false;
+    } else if (c != '\r') {
+      field += c;
+      any = true;
+    }
+  }
+  if (any) return std::nullopt;  // a torn last line (no newline): the file is not whole
+  if (records.empty()) return std::vector<std::map<std::string, std::string>>{};
+  std::vector<std::map<std::string, std::string>> rows;
+  for (size_t r = 1; r < records.size(); ++r) {
+    if (records[r].size() != records[0].size()) return std::nullopt;
+    std::map<std::string, std::string> row;
+    for (size_t c = 0; c < records[0].size(); ++c) row[records[0][c]] = records[r][c];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+ojson cell_to_json(const std::string& c) {
+  if (c.empty()) return nullptr;
+  if (c == "true") return true;
+  if (c == "false") return false;
+  try {
+    size_t used = 0;
+    const double d = std::stod(c, &used);
+    if (used == c.size()) {
+      if (c.find_first_of(".eE") == std::string::npos) return static_cast<long long>(d);
+      return d;
+    }
+  } catch (const std::exception&) {
+  }
+  return c;
+}
+
+SweepOutput::SweepOutput(std::string dir, std::string command, const RowTable& table, bool resume)
+    : dir_(std::move(dir)), table_(table) {
+  if (dir_.empty()) return;
+  fs::create_directories(dir_);
+  path_ = (fs::path(dir_) / (command + ".csv")).string();
+  if (resume) {
+    // Keep what whole lines an interrupted run left; a torn last line is dropped.
+    std::ifstream in(path_, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (const auto cut = text.rfind('\n'); cut != std::string::npos) text.resize(cut + 1);
+    else text.clear();
+    if (!text.empty()) {
+      const std::string tmp = path_ + ".resume";
+      write_file_atomically(tmp, text);
+      if (auto rows = read_csv(tmp)) {
+        for (auto& r : *rows) {
+          if (r.count("variant_index") && !r["variant_index"].empty()) {
+            finished_[std::stoi(r["variant_index"])] = r;
+          }
+        }
+      }
+      fs::remove(tmp);
+    }
+  }
+  // Start the file again with the rows kept: appends follow.
+  std::string content = table_.csv_header() + "\n";
+  for (const auto& [index, row] : finished_) {
+    ojson j;
+    for (const auto& [k, v] : row) j[k] = cell_to_json(v);
+    content += table_.csv_line(j) + "\n";
+  }
+  write_file_atomically(path_, content);
+}
+
+std::string SweepOutput::append(const ojson& row) {
+  if (!enabled()) return {};
+  return append_line_durably(path_, table_.csv_line(row));
+}
+
+std::string SweepOutput::finish(const std::vector<ojson>& rows) {
+  if (!enabled()) return {};
+  return write_file_atomically(path_, table_.csv(rows));
+}
+
+}  // namespace coexlab

@@ -1,0 +1,104 @@
+#include "sweep_support.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace coexlab {
+using ojson = nlohmann::ordered_json;
+
+void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o) {
+  cmd->add_option("FILE", o.file, "scenario file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--set", o.sets, "override a key in every variant: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--jobs", o.jobs, "variants simulated at once (child processes)")->check(CLI::Range(1, 256));
+  cmd->add_option("--timeout", o.timeout_s, "seconds a variant may take before it is killed (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--json", o.json, "print the rows as a JSON array on stdout, nothing else");
+  cmd->add_option("--out", o.out_dir, "write the rows to DIR/<command>.csv as they finish");
+  cmd->add_flag("--resume", o.resume, "with --out: skip the variants already in DIR/<command>.csv");
+}
+
+ojson row_header(const VariantResult& r) {
+  return ojson{{"variant_index", r.index}, {"status", r.status}, {"error", r.error}};
+}
+
+nlohmann::json summary_field(const nlohmann::json& summary, std::initializer_list<const char*> path) {
+  const nlohmann::json* v = &summary;
+  for (const char* key : path) {
+    if (!v->is_object() || !v->contains(key)) return nullptr;
+    v = &(*v)[key];
+  }
+  return *v;
+}
+
+std::string busiest_resource(const nlohmann::json& summary) {
+  std::string best;
+  double peak = -1;
+  for (const auto& r : summary_field(summary, {"resources"})) {
+    const std::string kind = r.value("kind", "");
+    if (kind == "log_space" || kind == "database_space" || !r["peak_utilisation"].is_number()) continue;
+    if (r["peak_utilisation"].get<double>() > peak) {
+      peak = r["peak_utilisation"].get<double>();
+      best = r.value("id", "");
+    }
+  }
+  return best.empty() ? "" : fmt::format("{} {:.0f} %", best, peak * 100);
+}
+
+std::vector<ojson> run_variants(const SweepCommandOptions& o, const std::string& command, const RowTable& table,
+                                const std::vector<Variant>& variants,
+                                const std::function<ojson(const Variant&, const VariantResult&)>& make_row) {
+  SweepOutput output(o.out_dir, command, table, o.resume);
+  std::map<int, ojson> rows;
+  std::vector<Variant> todo;
+  for (const Variant& v : variants) {
+    auto it = output.finished().find(v.index);
+    if (it == output.finished().end()) {
+      todo.push_back(v);
+      continue;
+    }
+    ojson row;
+    for (const std::string& c : table.columns()) {
+      auto cell = it->second.find(c);
+      row[c] = cell == it->second.end() ? ojson(nullptr) : cell_to_json(cell->second);
+    }
+    rows[v.index] = row;
+  }
+  SweepOptions so;
+  so.binary = self_executable();
+  so.scenario = o.file;
+  so.jobs = o.jobs;
+  so.timeout_s = o.timeout_s;
+  so.work_dir = (std::filesystem::temp_directory_path() / fmt::format("coexlab-{}-{}", command, ::getpid())).string();
+  so.progress = ::isatty(STDERR_FILENO) != 0;
+  std::map<int, const Variant*> by_index;
+  for (const Variant& v : todo) by_index[v.index] = &v;
+  run_sweep(todo, so, [&](const VariantResult& r) {
+    ojson row = make_row(*by_index.at(r.index), r);
+    if (std::string err = output.append(row); !err.empty()) std::cerr << "coexlab: " << err << '\n';
+    rows[r.index] = std::move(row);
+  });
+  std::vector<ojson> ordered;
+  for (const Variant& v : variants) ordered.push_back(rows.at(v.index));
+  if (std::string err = output.finish(ordered); !err.empty()) std::cerr << "coexlab: " << err << '\n';
+  return ordered;
+}
+
+void print_rows(const SweepCommandOptions& o, const RowTable& table, const std::vector<ojson>& rows) {
+  if (o.json) {
+    ojson array = ojson::array();
+    for (const ojson& r : rows) {
+      ojson only;
+      for (const std::string& c : table.columns()) only[c] = r.contains(c) ? r[c] : ojson(nullptr);
+      array.push_back(only);
+    }
+    std::cout << array.dump(2) << '\n';
+  } else {
+    std::cout << table.text(rows);
+  }
+}
+
+}  // namespace coexlab

@@ -1,0 +1,48 @@
+// Shared by the sweep commands (whatif, bottlenecks, size): common options, running the
+// variants with durable rows, and reading a variant's summary.json into row fields.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "sweep.hpp"
+
+namespace coexlab {
+
+struct SweepCommandOptions {
+  std::string file;
+  std::vector<std::string> sets;  // base overrides, applied to every variant
+  int jobs = 1;
+  double timeout_s = 0;
+  bool json = false;
+  std::string out_dir;
+  bool resume = false;
+};
+
+void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o);
+
+// Runs `variants` (skipping those finished in DIR/COMMAND.csv when resuming), turns each
+// result into a row with `make_row`, appends rows durably as they finish, rewrites the file
+// in variant order, and returns the rows in variant order.
+std::vector<nlohmann::ordered_json> run_variants(
+    const SweepCommandOptions& o, const std::string& command, const RowTable& table,
+    const std::vector<Variant>& variants,
+    const std::function<nlohmann::ordered_json(const Variant&, const VariantResult&)>& make_row);
+
+// Prints rows as a table on stdout, or as a JSON array with --json (nothing else on stdout).
+void print_rows(const SweepCommandOptions& o, const RowTable& table, const std::vector<nlohmann::ordered_json>& rows);
+
+// The rate resource with the highest peak utilisation in a summary: "ID 97 %".
+std::string busiest_resource(const nlohmann::json& summary);
+
+// Common row fields: variant_index, status, error.
+nlohmann::ordered_json row_header(const VariantResult& r);
+
+// summary["a"]["b"]... or null.
+nlohmann::json summary_field(const nlohmann::json& summary, std::initializer_list<const char*> path);
+
+}  // namespace coexlab
