@@ -1,5 +1,6 @@
 #include "atomic_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,16 @@
 
 namespace coexlab {
 namespace {
+
+// The temporary file being written, for the signal handler (a plain buffer: no allocation
+// or locking may happen in a handler).
+char g_pending_temp[4096] = {0};
+
+void set_pending(const std::string& path) {
+  const size_t n = std::min(path.size(), sizeof g_pending_temp - 1);
+  std::memcpy(g_pending_temp, path.data(), n);
+  g_pending_temp[n] = '\0';
+}
 
 std::string write_all(int fd, const std::string& content) {
   const char* p = content.data();
@@ -38,16 +49,20 @@ std::string write_file_atomically(const std::string& path, const std::string& co
   std::string tmp = path + ".tmp-XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+  set_pending(tmp);
   std::string err = write_all(fd, content);
   if (err.empty() && ::fsync(fd) != 0) err = std::strerror(errno);
   ::fchmod(fd, 0644);
   ::close(fd);
   if (err.empty() && ::rename(tmp.c_str(), path.c_str()) != 0) err = std::strerror(errno);
-  if (!err.empty()) {
-    ::unlink(tmp.c_str());
-    return "cannot write " + path + ": " + err;
-  }
+  if (!err.empty()) ::unlink(tmp.c_str());
+  g_pending_temp[0] = '\0';
+  if (!err.empty()) return "cannot write " + path + ": " + err;
   return {};
+}
+
+void remove_pending_temp_file() noexcept {
+  if (g_pending_temp[0] != '\0') ::unlink(g_pending_temp);
 }
 
 std::string append_line_durably(const std::string& path, const std::string& line) {

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -7,12 +8,29 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include "atomic_file.hpp"
 #include "coexlab/version.hpp"
 #include "commands/command.hpp"
 
 namespace coexlab {
 
+namespace {
+
+// SIGINT / SIGTERM: no result file is half written (writes go to a temporary file that is
+// removed here), and the exit code says which signal (SPEC §3: 130 / 143). A simulation in
+// progress is abandoned: its results are written only when it ends.
+void on_interrupt(int sig) {
+  remove_pending_temp_file();
+  ::_exit(sig == SIGINT ? kExitSigint : kExitSigterm);
+}
+
+}  // namespace
+
 int run_cli(int argc, char** argv) {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   CLI::App app{"coexlab: a virtual coexistence lab for Exchange 2003 -> 2007 migrations"};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);
@@ -21,6 +39,11 @@ int run_cli(int argc, char** argv) {
   const std::vector<Command> commands{
       add_validate_command(app),
       add_run_command(app),
+      add_test_command(app),
+      add_bench_command(app),
+      add_whatif_command(app),
+      add_bottlenecks_command(app),
+      add_calc_command(app),
       add_schema_command(app),
   };
 

@@ -100,3 +100,18 @@ TEST(RunCommand, BadSetPathIsAUsageError) {
   // A valid path with a value the loader rejects is an invalid scenario, not a usage error.
   EXPECT_EQ(coexlab(fmt::format("run {} --set 'servers.EX07-HQ1.hardware.nic=10'", scenario)), 1);
 }
+
+TEST(RunCommand, SigtermExits143AndLeavesNoResultFile) {
+  // The field case takes seconds to simulate: stop it after half a second.
+  const fs::path out = fresh_dir("sigterm");
+  const std::string cmd =
+      fmt::format("timeout --preserve-status -s TERM 0.5 {} run {}/scenarios/field-case-1.yaml --out {} --quiet "
+                  ">/dev/null 2>&1",
+                  COEXLAB_BINARY, COEXLAB_SOURCE_DIR, out.string());
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_FALSE(fs::exists(out / "summary.json"));
+  EXPECT_FALSE(fs::exists(out / "moves.csv"));
+  fs::remove_all(out);
+}
