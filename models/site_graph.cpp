@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <tuple>
+#include <utility>
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/connected_components.hpp>
@@ -32,88 +34,121 @@ Graph make_graph(int n, const std::vector<WeightedEdge>& edges) {
   return g;
 }
 
-// Shortest path from `from` to every node: the node sequence to `to` and the edges used
-// (the cheapest edge, lowest index, between consecutive nodes). Empty when unreachable.
+// Shortest paths from one node (Dijkstra). The edge that reaches a node from its predecessor
+// is the cheapest edge between the two (the lowest index on ties); a path is materialised
+// only for the targets asked for.
 struct PathResult {
-  std::vector<int> nodes;
+  std::vector<int> nodes;  // from .. to; empty when unreachable
   std::vector<int> edges;
   double cost = 0;
 };
 
-std::vector<PathResult> shortest_from(int from, int n, const std::vector<WeightedEdge>& edges) {
-  const Graph g = make_graph(n, edges);
-  std::vector<size_t> pred(static_cast<size_t>(n));
-  std::vector<double> dist(static_cast<size_t>(n));
-  boost::dijkstra_shortest_paths(g, static_cast<size_t>(from),
-                                 boost::predecessor_map(pred.data()).distance_map(dist.data()));
-  std::vector<PathResult> out(static_cast<size_t>(n));
-  for (int to = 0; to < n; ++to) {
-    if (dist[static_cast<size_t>(to)] == std::numeric_limits<double>::max()) continue;
-    PathResult& r = out[static_cast<size_t>(to)];
-    for (int v = to; v != from; v = static_cast<int>(pred[static_cast<size_t>(v)])) {
-      r.nodes.push_back(v);
-    }
-    r.nodes.push_back(from);
-    std::reverse(r.nodes.begin(), r.nodes.end());
-    for (size_t k = 0; k + 1 < r.nodes.size(); ++k) {
-      int best = -1;
-      for (size_t i = 0; i < edges.size(); ++i) {
-        const WeightedEdge& e = edges[i];
-        const bool joins = (e.u == r.nodes[k] && e.v == r.nodes[k + 1]) ||
-                           (e.v == r.nodes[k] && e.u == r.nodes[k + 1]);
-        if (joins && (best < 0 || e.cost < edges[static_cast<size_t>(best)].cost)) {
-          best = static_cast<int>(i);
-        }
+// A graph over `edges` and the cheapest edge between each pair of nodes (the lowest index on
+// ties), built once for any number of sources.
+struct EdgeIndex {
+  EdgeIndex(int node_count, const std::vector<WeightedEdge>& edge_list)
+      : n(node_count), edges(edge_list), graph(make_graph(node_count, edge_list)) {
+    for (size_t i = 0; i < edges.size(); ++i) {
+      const auto key = std::minmax(edges[i].u, edges[i].v);
+      auto [it, fresh] = cheapest.emplace(key, static_cast<int>(i));
+      if (!fresh && edges[i].cost < edges[static_cast<size_t>(it->second)].cost) {
+        it->second = static_cast<int>(i);
       }
-      r.edges.push_back(best);
-      r.cost += edges[static_cast<size_t>(best)].cost;
     }
   }
-  return out;
-}
+  int n;
+  const std::vector<WeightedEdge>& edges;
+  Graph graph;
+  std::map<std::pair<int, int>, int> cheapest;  // (lower node, higher node) -> edge index
+};
+
+class ShortestPaths {
+ public:
+  ShortestPaths(int from, const EdgeIndex& index)
+      : from_(from),
+        edges_(index.edges),
+        pred_(static_cast<size_t>(index.n), -1),
+        pred_edge_(static_cast<size_t>(index.n), -1) {
+    const auto n = static_cast<size_t>(index.n);
+    std::vector<size_t> pred(n);
+    std::vector<double> dist(n);
+    boost::dijkstra_shortest_paths(index.graph, static_cast<size_t>(from),
+                                   boost::predecessor_map(pred.data()).distance_map(dist.data()));
+    for (size_t v = 0; v < n; ++v) {
+      if (int(v) == from || dist[v] == std::numeric_limits<double>::max()) continue;
+      pred_[v] = static_cast<int>(pred[v]);
+      pred_edge_[v] = index.cheapest.at(std::minmax(pred_[v], int(v)));
+    }
+  }
+
+  PathResult path_to(int to) const {
+    PathResult r;
+    if (to != from_ && pred_[static_cast<size_t>(to)] < 0) return r;
+    for (int v = to; v != from_; v = pred_[static_cast<size_t>(v)]) {
+      r.nodes.push_back(v);
+      r.edges.push_back(pred_edge_[static_cast<size_t>(v)]);
+      r.cost += edges_[static_cast<size_t>(r.edges.back())].cost;
+    }
+    r.nodes.push_back(from_);
+    std::reverse(r.nodes.begin(), r.nodes.end());
+    std::reverse(r.edges.begin(), r.edges.end());
+    return r;
+  }
+
+ private:
+  int from_;
+  const std::vector<WeightedEdge>& edges_;
+  std::vector<int> pred_;       // -1: unreachable (or `from`)
+  std::vector<int> pred_edge_;  // the edge from pred_[v] to v
+};
 
 }  // namespace
 
 SiteGraph::SiteGraph(const Scenario& s) {
   const int n = static_cast<int>(s.sites.size());
-  std::vector<WeightedEdge> edges;
-  for (const Link& l : s.links) {
+  for (size_t i = 0; i < s.links.size(); ++i) {
+    const Link& l = s.links[i];
+    link_latency_.push_back(l.latency);
     const int a = s.site_index(l.site_a);
     const int b = s.site_index(l.site_b);
-    // A link to an unknown site is a reported error; keep indices aligned with links.
-    edges.push_back({std::max(a, 0), std::max(b, 0), (a < 0 || b < 0) ? 1e300 : l.cost});
+    // A link to an unknown site is a reported error: leave it out.
+    if (a >= 0 && b >= 0) usable_.push_back({a, b, l.cost, static_cast<int>(i)});
   }
-  std::vector<WeightedEdge> usable;
-  std::vector<int> usable_id;
-  for (size_t i = 0; i < edges.size(); ++i) {
-    if (edges[i].cost < 1e299) {
-      usable.push_back(edges[i]);
-      usable_id.push_back(static_cast<int>(i));
-    }
-  }
-  routes_.assign(static_cast<size_t>(n), std::vector<std::optional<SiteRoute>>(static_cast<size_t>(n)));
-  for (int from = 0; from < n; ++from) {
-    const auto paths = shortest_from(from, n, usable);
-    for (int to = 0; to < n; ++to) {
-      const PathResult& p = paths[static_cast<size_t>(to)];
-      if (p.nodes.empty()) continue;
-      SiteRoute r;
-      r.sites = p.nodes;
-      for (int e : p.edges) {
-        const int link = usable_id[static_cast<size_t>(e)];
-        r.links.push_back(link);
-        r.latency += s.links[static_cast<size_t>(link)].latency;
-      }
-      r.cost = p.cost;
-      routes_[static_cast<size_t>(from)][static_cast<size_t>(to)] = std::move(r);
-    }
-  }
-  Graph g = make_graph(n, usable);
+  routes_.resize(static_cast<size_t>(n));
+  filled_.assign(static_cast<size_t>(n), false);
+  std::vector<WeightedEdge> edges;
+  for (const UsableLink& u : usable_) edges.push_back({u.site_a, u.site_b, u.cost});
+  Graph g = make_graph(n, edges);
   component_of_.assign(static_cast<size_t>(n), 0);
   if (n > 0) boost::connected_components(g, component_of_.data());
 }
 
+void SiteGraph::fill_routes_from(int from) const {
+  const int n = site_count();
+  std::vector<WeightedEdge> edges;
+  for (const UsableLink& u : usable_) edges.push_back({u.site_a, u.site_b, u.cost});
+  const EdgeIndex index(n, edges);
+  const ShortestPaths paths(from, index);
+  auto& row = routes_[static_cast<size_t>(from)];
+  row.assign(static_cast<size_t>(n), std::nullopt);
+  for (int to = 0; to < n; ++to) {
+    PathResult p = paths.path_to(to);
+    if (p.nodes.empty()) continue;
+    SiteRoute r;
+    r.sites = std::move(p.nodes);
+    for (int e : p.edges) {
+      const int link = usable_[static_cast<size_t>(e)].link;
+      r.links.push_back(link);
+      r.latency += link_latency_[static_cast<size_t>(link)];
+    }
+    r.cost = p.cost;
+    row[static_cast<size_t>(to)] = std::move(r);
+  }
+  filled_[static_cast<size_t>(from)] = true;
+}
+
 const std::optional<SiteRoute>& SiteGraph::route(int from, int to) const {
+  if (!filled_[static_cast<size_t>(from)]) fill_routes_from(from);
   return routes_[static_cast<size_t>(from)][static_cast<size_t>(to)];
 }
 
@@ -133,13 +168,18 @@ namespace {
 constexpr const char* k2007Group = "\x01" "2007";  // the 2007 routing group's node key
 
 struct GroupGraph {
-  std::vector<std::string> groups;  // node names: 2003 routing groups, then the 2007 group
-  std::vector<WeightedEdge> edges;  // one per connector, same order as `connectors`
+  std::vector<std::string> groups;         // node names: 2003 routing groups, then the 2007 group
+  std::map<std::string, int> group_index;  // name -> first index in `groups`
+  std::vector<WeightedEdge> edges;         // one per connector, same order as `connectors`
   std::vector<const RoutingGroupConnector*> connectors;
 
   int index(const std::string& g) const {
-    for (size_t i = 0; i < groups.size(); ++i) if (groups[i] == g) return int(i);
-    return -1;
+    const auto it = group_index.find(g);
+    return it == group_index.end() ? -1 : it->second;
+  }
+  void add(const std::string& g) {
+    group_index.emplace(g, int(groups.size()));
+    groups.push_back(g);
   }
 };
 
@@ -149,14 +189,23 @@ std::string group_of(const Scenario& s, int server) {
 }
 
 GroupGraph build_group_graph(const Scenario& s) {
+  // Maps, not linear look-ups: this runs for every message path a check asks for, and a
+  // scenario may hold thousands of servers and routing groups.
   GroupGraph gg;
-  for (const Server& sv : s.servers) {
-    if (sv.is_2003() && gg.index(sv.routing_group) < 0) gg.groups.push_back(sv.routing_group);
+  std::map<std::string, int> server_index;  // name -> first index, as Scenario::server_index
+  for (size_t i = 0; i < s.servers.size(); ++i) {
+    const Server& sv = s.servers[i];
+    server_index.emplace(sv.name, int(i));
+    if (sv.is_2003() && gg.index(sv.routing_group) < 0) gg.add(sv.routing_group);
   }
-  gg.groups.push_back(k2007Group);
+  gg.add(k2007Group);
+  const auto find_server = [&](const std::string& name) {
+    const auto it = server_index.find(name);
+    return it == server_index.end() ? -1 : it->second;
+  };
   for (const RoutingGroupConnector& c : s.connectors.routing_group) {
-    const int a = s.server_index(c.server_a);
-    const int b = s.server_index(c.server_b);
+    const int a = find_server(c.server_a);
+    const int b = find_server(c.server_b);
     if (a < 0 || b < 0) continue;
     const int ga = gg.index(group_of(s, a));
     const int gb = gg.index(group_of(s, b));
@@ -174,12 +223,37 @@ void add_hop(std::vector<MailHop>& hops, int from, int to, bool rpc) {
 
 }  // namespace
 
-MailRouter::MailRouter(const Scenario& s, const SiteGraph& g) : s_(s), g_(g) {}
+struct MailRouter::Groups {
+  explicit Groups(const Scenario& s)
+      : graph(build_group_graph(s)), index(int(graph.groups.size()), graph.edges) {}
+  GroupGraph graph;
+  EdgeIndex index;
+  std::map<int, ShortestPaths> from;  // by source group
+
+  const ShortestPaths& paths_from(int group) {
+    auto it = from.find(group);
+    if (it == from.end()) {
+      it = from.emplace(std::piecewise_construct, std::forward_as_tuple(group),
+                        std::forward_as_tuple(group, index))
+               .first;
+    }
+    return it->second;
+  }
+};
+
+MailRouter::MailRouter(const Scenario& s, const SiteGraph& g)
+    : s_(s), g_(g), groups_(std::make_unique<Groups>(s)) {}
+
+MailRouter::~MailRouter() = default;
 
 int MailRouter::hub_in_site(int site) const {
+  const bool known = site >= 0 && site < int(s_.sites.size());
   for (size_t i = 0; i < s_.servers.size(); ++i) {
     const Server& sv = s_.servers[i];
-    if (sv.is_2007() && sv.has(Role::hub_transport) && s_.site_index(sv.site) == site) return int(i);
+    if (!sv.is_2007() || !sv.has(Role::hub_transport)) continue;
+    // Compare the name first: site_index is a linear search, too slow for every server.
+    if (known && sv.site != s_.sites[static_cast<size_t>(site)].name) continue;
+    if (s_.site_index(sv.site) == site) return int(i);
   }
   return -1;
 }
@@ -229,9 +303,8 @@ std::vector<MailHop> MailRouter::path_2003(int from, int to) const {
     add_hop(hops, from, to, false);
     return hops;
   }
-  const GroupGraph gg = build_group_graph(s_);
-  const auto paths = shortest_from(gg.index(gf), int(gg.groups.size()), gg.edges);
-  const PathResult& p = paths[static_cast<size_t>(gg.index(gt))];
+  const GroupGraph& gg = groups_->graph;
+  const PathResult p = groups_->paths_from(gg.index(gf)).path_to(gg.index(gt));
   if (p.nodes.empty()) return {};
   int at = -1;
   // 2003 leaves its routing group through the group's bridgehead.
@@ -248,10 +321,9 @@ std::vector<MailHop> MailRouter::path_2003(int from, int to) const {
 }
 
 std::vector<MailHop> MailRouter::cross_to_2007(int server_2003, int recipient_site) const {
-  const GroupGraph gg = build_group_graph(s_);
+  const GroupGraph& gg = groups_->graph;
   const int g_from = gg.index(group_of(s_, server_2003));
-  const auto paths = shortest_from(g_from, int(gg.groups.size()), gg.edges);
-  const PathResult& p = paths[static_cast<size_t>(gg.index(k2007Group))];
+  const PathResult p = groups_->paths_from(g_from).path_to(gg.index(k2007Group));
   if (p.nodes.empty()) return {};
   std::vector<MailHop> hops;
   int start = server_2003;
@@ -271,9 +343,9 @@ std::vector<MailHop> MailRouter::cross_to_2007(int server_2003, int recipient_si
 }
 
 std::vector<MailHop> MailRouter::cross_to_2003(int hub_2007, int server_2003) const {
-  const GroupGraph gg = build_group_graph(s_);
-  const auto paths = shortest_from(gg.index(k2007Group), int(gg.groups.size()), gg.edges);
-  const PathResult& p = paths[static_cast<size_t>(gg.index(group_of(s_, server_2003)))];
+  const GroupGraph& gg = groups_->graph;
+  const PathResult p =
+      groups_->paths_from(gg.index(k2007Group)).path_to(gg.index(group_of(s_, server_2003)));
   if (p.nodes.empty()) return {};
   int at = -1;
   // The sender's hub hands the message to the hub end of the first connector (SMTP, hub to
@@ -331,11 +403,18 @@ std::vector<int> MailRouter::sites_of(const std::vector<MailHop>& hops) const {
 std::vector<Hairpin> find_hairpins(const Scenario& s, const SiteGraph& g, const MailRouter& r) {
   (void)g;
   std::vector<Hairpin> out;
+  std::map<std::string, int> site_index;  // name -> first index, as Scenario::site_index
+  for (size_t i = 0; i < s.sites.size(); ++i) site_index.emplace(s.sites[i].name, int(i));
+  std::vector<int> site_of;  // per server
+  for (const Server& sv : s.servers) {
+    const auto it = site_index.find(sv.site);
+    site_of.push_back(it == site_index.end() ? -1 : it->second);
+  }
   for (size_t site = 0; site < s.sites.size(); ++site) {
     int a = -1, b = -1;
     for (size_t i = 0; i < s.servers.size(); ++i) {
       const Server& sv = s.servers[i];
-      if (s.site_index(sv.site) != int(site) || !sv.has(Role::mailbox)) continue;
+      if (site_of[i] != int(site) || !sv.has(Role::mailbox)) continue;
       if (sv.is_2003() && a < 0) a = int(i);
       if (sv.is_2007() && b < 0) b = int(i);
     }

@@ -3,6 +3,7 @@
 // path of a message between versions through the routing group connectors (as 2003 routes).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,13 +25,26 @@ class SiteGraph {
 
   int site_count() const { return static_cast<int>(routes_.size()); }
   // Least-cost route (Dijkstra on link cost; ties: fewer hops, then lower link indices).
-  // nullopt when the sites are not connected.
+  // nullopt when the sites are not connected. The routes from a site are computed on the
+  // first call for that site (all pairs up front would cost O(n^3) memory on a chain of n
+  // sites); the reference stays valid as long as the graph. Not thread-safe.
   const std::optional<SiteRoute>& route(int from, int to) const;
   // Connected components, each a sorted list of site indices, in order of their first site.
   std::vector<std::vector<int>> components() const;
 
  private:
-  std::vector<std::vector<std::optional<SiteRoute>>> routes_;  // all pairs, computed once
+  struct UsableLink {  // a link whose two sites exist
+    int site_a = 0;
+    int site_b = 0;
+    double cost = 0;
+    int link = -1;  // index into Scenario::links
+  };
+  void fill_routes_from(int from) const;
+
+  std::vector<UsableLink> usable_;
+  std::vector<Seconds> link_latency_;  // by index into Scenario::links
+  mutable std::vector<std::vector<std::optional<SiteRoute>>> routes_;  // rows filled on demand
+  mutable std::vector<bool> filled_;
   std::vector<int> component_of_;
 };
 
@@ -47,9 +61,12 @@ struct MailHop {
 // Rules (SPEC §1): 2003->2003 SMTP via bridgeheads between routing groups; 2007->anything
 // through a hub in the sender's site over RPC; hub->hub SMTP; between versions through the
 // cheapest coexistence connector; delivery to 2007 from a hub in the recipient's site by RPC.
+// The router reads the scenario's servers and connectors once: build it after the last
+// change to them (the rules add the implicit coexistence connector first).
 class MailRouter {
  public:
   MailRouter(const Scenario& s, const SiteGraph& g);
+  ~MailRouter();
   std::vector<MailHop> path(int sender_server, int recipient_server) const;
   // The sites a path visits, in order (each server's site), without repeats in a row.
   std::vector<int> sites_of(const std::vector<MailHop>& hops) const;
@@ -66,6 +83,10 @@ class MailRouter {
 
   const Scenario& s_;
   const SiteGraph& g_;
+  // The routing group graph, built once, and its shortest paths per source group, computed
+  // on first use: the rules ask for a path per routing group and per site.
+  struct Groups;
+  std::unique_ptr<Groups> groups_;
 };
 
 struct Hairpin {
