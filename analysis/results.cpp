@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "coexlab/version.hpp"
+#include "lower_bound.hpp"
 #include "resolved.hpp"
+#include "windows.hpp"
 
 namespace coexlab {
 
@@ -172,6 +174,19 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
                       best.empty() ? "none" : best, std::max(0.0, best_busy) * 100)};
 }
 
+// ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
+
+double window_overrun(const RunData& run) {
+  const Scenario& s = run.scenario;
+  const std::vector<Interval> windows = expand_windows(s.migration.windows, s.start, s.simulation.horizon);
+  double overrun = 0;
+  for (const MoveAttempt& a : run.recording.attempts) {
+    const auto w = window_at_or_after(windows, a.start);
+    if (w && w->contains(a.start) && a.end.value > w->to.value) overrun += a.end.value - w->to.value;
+  }
+  return overrun;
+}
+
 json summary_json(const RunData& run, const json& checks) {
   const MigrationMetrics m = migration_metrics(run);
   const auto opt = [](const std::optional<double>& v) -> json { return v ? json(*v) : json(nullptr); };
@@ -182,7 +197,7 @@ json summary_json(const RunData& run, const json& checks) {
   out["resolved"] = resolved_scenario(run.scenario);
   json mig;
   mig["duration_s"] = opt(m.duration);
-  mig["lower_bound_s"] = nullptr;  // the analysis issue computes it
+  mig["lower_bound_s"] = opt(run_lower_bound(run));  // analysis/lower_bound.hpp
   mig["mailboxes_total"] = m.mailboxes_total;
   mig["mailboxes_moved"] = m.mailboxes_moved;
   mig["mailboxes_failed"] = m.mailboxes_failed;
@@ -196,6 +211,7 @@ json summary_json(const RunData& run, const json& checks) {
   json events = json::array();
   for (const SimEvent& e : run.recording.events) events.push_back({{"time_s", e.time.value}, {"kind", e.kind}, {"what", e.what}});
   mig["events"] = events;
+  mig["window_overrun_s"] = window_overrun(run);
   out["migration"] = mig;
   const Bottleneck b = estimate_bottleneck(run, m);
   out["bottleneck"] = b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
@@ -208,7 +224,8 @@ json summary_json(const RunData& run, const json& checks) {
                          {"capacity", opt(r.capacity)},
                          {"unit", r.unit},
                          {"mean_utilisation", opt(st.mean)},
-                         {"peak_utilisation", opt(st.peak)}});
+                         {"peak_utilisation", opt(st.peak)},
+                         {"busy_during_moves", opt(st.busy_during_moves)}});
   }
   out["resources"] = resources;
   out["mail_flow"] = nullptr;  // the coexistence-load issue simulates users' mail

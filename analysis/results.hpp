@@ -60,6 +60,14 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m);
 // p-th percentile (0 < p <= 100) by the nearest-rank method; values need not be sorted.
 double percentile_nearest_rank(std::vector<double> values, double p);
 
+// ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
+// Seconds that moves ran past the end of the window they started in: the sum, over attempts
+// that started inside a window and ended after that window's end (on_window_end: finish; a
+// cancelled attempt ends at the window's end), of end - window end. Windows from
+// expand_windows; no windows: one window up to the horizon, so 0. summary.json:
+// migration.window_overrun_s.
+double window_overrun(const RunData& run);
+
 nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
 std::string moves_csv(const RunData& run);
 std::string utilisation_csv(const RunData& run);

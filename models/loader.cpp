@@ -1079,7 +1079,12 @@ void Loader::load_calibration(const YAML::Node& n, Scenario& s) {
 void Loader::load_checks(const YAML::Node& n, Scenario& s) {
   if (!check_sequence(n, "checks")) return;
   for (const YAML::Node& e : n) {
-    if (auto text = scalar(e, "a check")) s.checks.push_back({*text, pos(e)});
+    if (auto text = scalar(e, "a check")) {
+      SourcePos at = pos(e);
+      // A quoted check's text starts after its quote: errors point at columns in the text.
+      if (e.Tag() == "!" && at.column > 0) ++at.column;
+      s.checks.push_back({*text, at});
+    }
   }
 }
 

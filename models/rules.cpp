@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "checks.hpp"
 #include "loader.hpp"
 #include "mailboxes.hpp"
 #include "profiles.hpp"
@@ -49,6 +50,7 @@ class RuleChecker {
     migration();            // L9, L10, L11, windows, scheduler
     operations();           // management tools
     limits();
+    check_scenario_checks(s_, d_);  // the `checks` expressions (models/checks.hpp)
   }
 
  private:

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u.hpp>
 
+#include "move_estimate.hpp"
 #include "random.hpp"
 #include "scheduler.hpp"
 
@@ -25,17 +28,24 @@ struct MovePath {
   Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
 };
 
-class MigrationModel {
+// The simulator is also what the schedulers query about live per-server state.
+class MigrationModel final : private ResourceView {
  public:
   MigrationModel(const Scenario& s, const CostModel& cost, Platform& platform,
-                 Recording& recording, std::vector<ServerState>& servers)
+                 Recording& recording, std::vector<ServerState>& servers,
+                 std::unique_ptr<MoveScheduler> scheduler)
       : s_(s), cost_(cost), platform_(platform), rec_(recording), servers_(servers) {
     mailboxes_ = generate_mailboxes(s);
     queue_ = build_move_queue(s, mailboxes_);
     windows_ = expand_windows(s.migration.windows, s.start, s.simulation.horizon);
     horizon_ = s.simulation.horizon.value;
     mover_ = s.server_index(s.migration.mover);
-    scheduler_ = make_scheduler(s.migration.scheduler);
+    scheduler_ = scheduler ? std::move(scheduler) : make_scheduler(s.migration.scheduler);
+    if (!scheduler_) throw std::invalid_argument("unknown scheduler " + s.migration.scheduler);
+    estimator_ = std::make_unique<MoveEstimator>(s, cost, mailboxes_, queue_);
+    recent_window_ = s.simulation.sample_interval.value;
+    recent_source_.resize(s.servers.size());
+    recent_target_.resize(s.servers.size());
     for (const MoveRequest& r : queue_) pending_.push_back(r.queue_index);
     attempts_.assign(queue_.size(), 0);
     queued_at_.assign(queue_.size(), 0.0);
@@ -50,6 +60,7 @@ class MigrationModel {
     srv_in_flight_src_.assign(s.servers.size(), 0);
     srv_in_flight_tgt_.assign(s.servers.size(), 0);
     make_paths();
+    make_backup_channels();
   }
 
   void start() {
@@ -128,11 +139,31 @@ class MigrationModel {
       const std::string name = s_.servers[size_t(r.source_server)].name + ">" +
                                s_.servers[size_t(r.target_server)].name;
       MovePath path;
-      path.data = platform_.add_channel("move:" + name, links);
       path.setup_latency = in.latency + out.latency;
       path.rtt_sum = (in.latency + out.latency) * 2.0;
       path.rtt_max = std::max(in.latency, out.latency) * 2.0;
+      // Each leg is its own RPC connection: the slower leg's window / RTT bounds every
+      // move's stream on this path, each on its own.
+      if (cost_.tcp_window.value > 0 && path.rtt_max.value > 0) {
+        links.emplace_back(platform_.add_rate_limit("window:" + name, cost_.tcp_window.value / path.rtt_max.value),
+                           Dir::NONE);
+      }
+      path.data = platform_.add_channel("move:" + name, links);
       paths_.emplace(key, path);
+    }
+  }
+
+  // A backup streams over the database disk at most at its throughput. On the disk link
+  // (iops x page bytes/s) a backup_io_size read costs one page, so both scale by that ratio.
+  void make_backup_channels() {
+    for (size_t i = 0; i < s_.servers.size(); ++i) {
+      const Server& sv = s_.servers[i];
+      if (!sv.backup) continue;
+      const ServerPlatform& sp = platform_.server(int(i));
+      const double scale = sp.page_size / cost_.backup_io_size.value;
+      sg4::Link* limit = platform_.add_rate_limit("backup:" + sv.name, sv.backup->throughput.value * scale);
+      backup_channels_.emplace(int(i), platform_.add_channel("backup:" + sv.name, {sg4::LinkInRoute(sp.database_disk),
+                                                                                  sg4::LinkInRoute(limit)}));
     }
   }
 
@@ -178,11 +209,55 @@ class MigrationModel {
     SchedulerContext ctx;
     ctx.now = Seconds{now};
     ctx.window = window;
+    ctx.windows = windows_;
     ctx.queue = &queue_;
     ctx.mailboxes = &mailboxes_;
     ctx.in_flight = in_flight_;
-    if (auto pick = scheduler_->pick(ctx, eligible_)) d.queue_index = *pick;
+    ctx.threads = s_.migration.max_threads;
+    ctx.resources = this;
+    ctx.estimates = estimator_.get();
+    if (auto pick = scheduler_->pick(ctx, eligible_)) {
+      d.queue_index = *pick;
+    } else {
+      // The scheduler waits: the end of the open window changes what it may start.
+      d.wake_at = std::min(d.wake_at, window->to.value);
+    }
     return d;
+  }
+
+  // ---- what schedulers may query (ResourceView) -----------------------------------------------
+  Bytes log_space_left(int server) const override {
+    const LogDisk& disk = s_.servers[size_t(server)].hardware.log_disk;
+    if (disk.circular_logging) return Bytes{kNever};
+    return Bytes{std::max(0.0, disk.capacity.value - servers_[size_t(server)].log_used)};
+  }
+  BytesPerSecond recent_throughput_source(int server) const override {
+    return recent_throughput(recent_source_[size_t(server)]);
+  }
+  BytesPerSecond recent_throughput_target(int server) const override {
+    return recent_throughput(recent_target_[size_t(server)]);
+  }
+  bool mounted(int server) const override { return servers_[size_t(server)].mounted; }
+
+  // (completion time, bytes) of the chunks that completed within the last recent_window_.
+  using RecentChunks = std::deque<std::pair<double, double>>;
+
+  BytesPerSecond recent_throughput(const RecentChunks& chunks) const {
+    if (recent_window_ <= 0) return BytesPerSecond{0};
+    const double since = sg4::Engine::get_clock() - recent_window_;
+    double bytes = 0;
+    for (const auto& [t, b] : chunks) {
+      if (t > since) bytes += b;
+    }
+    return BytesPerSecond{bytes / recent_window_};
+  }
+
+  void note_chunk(const MoveRequest& r, double bytes) {
+    const double now = sg4::Engine::get_clock();
+    for (RecentChunks* chunks : {&recent_source_[size_t(r.source_server)], &recent_target_[size_t(r.target_server)]}) {
+      chunks->emplace_back(now, bytes);
+      while (!chunks->empty() && chunks->front().first <= now - recent_window_) chunks->pop_front();
+    }
   }
 
   void take(int q) {
@@ -308,9 +383,6 @@ class MigrationModel {
     const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
     const Server& tgt_server = s_.servers[size_t(r.target_server)];
     ServerState& tgt_state = servers_[size_t(r.target_server)];
-    // Each leg is its own RPC connection: the slower leg's window / RTT bounds the stream.
-    const double rate_cap =
-        cost_.tcp_window.value > 0 && path.rtt_max.value > 0 ? cost_.tcp_window.value / path.rtt_max.value : -1;
 
     bool interrupted = !sleep_bounded(start + path.setup_latency.value, deadline);
     for (std::int64_t c = 0; c < chunks && !interrupted; ++c) {
@@ -356,7 +428,7 @@ class MigrationModel {
       }
       std::vector<sg4::ActivityPtr> running;
       if (bytes > 0) {
-        running.push_back(start_flow(path.data, bytes, rate_cap));
+        running.push_back(start_flow(path.data, bytes));
       }
       // Per-item page lookups on both databases, each in its own page size.
       for (int server : {r.source_server, r.target_server}) {
@@ -381,6 +453,7 @@ class MigrationModel {
       }
       rec_.attempts[row].bytes_copied += Bytes{bytes};
       tgt_state.database_used += bytes;
+      note_chunk(r, bytes);
       if (fails_here) {
         rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
         close(MoveState::failed);
@@ -413,7 +486,7 @@ class MigrationModel {
   void backup_main(int server) {
     const Server& sv = s_.servers[size_t(server)];
     const Site& site = *s_.find_site(sv.site);
-    const Channel channel = disk_channel(platform_.server(server));
+    const Channel channel = backup_channels_.at(server);
     // Seconds from start to local midnight of day 0, on the site's clock.
     const double local_start = double(s_.start.hour * 3600 + s_.start.minute * 60 + s_.start.second) +
                                site.utc_offset.value;
@@ -426,9 +499,8 @@ class MigrationModel {
       if (bytes >= 1) {
         // A streaming backup reads large sequential blocks: on the database disk (a link of
         // iops x page bytes/s) it costs one page-sized I/O per backup_io_size bytes.
-        const double page = platform_.server(server).page_size;
-        const double scale = page / cost_.backup_io_size.value;
-        start_flow(channel, bytes * scale, sv.backup->throughput.value * scale)->wait();
+        const double scale = platform_.server(server).page_size / cost_.backup_io_size.value;
+        start_flow(channel, bytes * scale)->wait();
       }
       st.log_used = 0;
       if (!st.mounted) {
@@ -453,6 +525,9 @@ class MigrationModel {
   double horizon_ = 0;
   int mover_ = -1;
   std::unique_ptr<MoveScheduler> scheduler_;
+  std::unique_ptr<MoveEstimator> estimator_;  // after mailboxes_ and queue_: it refers to them
+  double recent_window_ = 0;                  // seconds of "recent" throughput
+  std::vector<RecentChunks> recent_source_, recent_target_;  // by server
 
   std::vector<int> pending_;    // queue indices waiting, in queue order
   std::vector<int> in_flight_;  // queue indices running
@@ -464,6 +539,7 @@ class MigrationModel {
   std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;
   std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;
   std::map<std::pair<int, int>, MovePath> paths_;
+  std::map<int, Channel> backup_channels_;  // by server, for those with a backup
 
   int threads_running_ = 0;
   int idle_threads_ = 0;  // threads waiting in thread_main for something to start
@@ -474,8 +550,9 @@ class MigrationModel {
 
 std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostModel& cost,
                                                   Platform& platform, Recording& recording,
-                                                  std::vector<ServerState>& servers) {
-  return std::make_shared<MigrationModel>(s, cost, platform, recording, servers);
+                                                  std::vector<ServerState>& servers,
+                                                  std::unique_ptr<MoveScheduler> scheduler) {
+  return std::make_shared<MigrationModel>(s, cost, platform, recording, servers, std::move(scheduler));
 }
 
 void start_migration(const std::shared_ptr<MigrationModel>& model) { model->start(); }

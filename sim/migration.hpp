@@ -23,6 +23,7 @@
 #include "platform.hpp"
 #include "recording.hpp"
 #include "scenario.hpp"
+#include "scheduler.hpp"
 #include "windows.hpp"
 
 namespace coexlab::sim {
@@ -38,9 +39,11 @@ class MigrationModel;
 
 // Creates the channels the moves need (before Platform::seal) and, after sealing, the
 // actors. The model lives until the engine is done; read the recording afterwards.
+// `scheduler`: nullptr takes migration.scheduler from the registry.
 std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostModel& cost,
                                                   Platform& platform, Recording& recording,
-                                                  std::vector<ServerState>& servers);
+                                                  std::vector<ServerState>& servers,
+                                                  std::unique_ptr<MoveScheduler> scheduler = nullptr);
 void start_migration(const std::shared_ptr<MigrationModel>& model);
 // Closes the rows of moves still running as unfinished; returns the end of the simulated
 // period (the last mover thread's stop).

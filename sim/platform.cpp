@@ -9,12 +9,11 @@ void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,
   zone->add_route(from->get_netpoint(), to->get_netpoint(), nullptr, nullptr, links, false);
 }
 
-sg4::CommPtr start_flow(const Channel& channel, double bytes, double rate) {
-  // Debian's 3.32 starts a comm as soon as both ends are set, so the size and the rate go
-  // first and the ends last (sendto_init(from, to) would already be STARTING).
+sg4::CommPtr start_flow(const Channel& channel, double bytes) {
+  // Debian's 3.32 starts a comm as soon as both ends are set, so the size goes first and the
+  // ends last (sendto_init(from, to) would already be STARTING).
   sg4::CommPtr comm = sg4::Comm::sendto_init();
   comm->set_payload_size(static_cast<std::uint64_t>(bytes));
-  if (rate > 0) comm->set_rate(rate);
   comm->set_source(channel.source);
   comm->set_destination(channel.destination);
   if (comm->get_state() == sg4::Activity::State::INITED ||
@@ -68,6 +67,15 @@ Channel Platform::add_channel(const std::string& name, const std::vector<sg4::Li
   add_route(zone_, c.source, c.destination, links);
   channels_.emplace(name, c);
   return c;
+}
+
+sg4::Link* Platform::add_rate_limit(const std::string& name, double rate) {
+  if (auto it = rate_limits_.find(name); it != rate_limits_.end()) return it->second;
+  sg4::Link* link = zone_->create_link("limit:" + name, rate);
+  link->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE);
+  link->seal();
+  rate_limits_.emplace(name, link);
+  return link;
 }
 
 void Platform::seal() { zone_->seal(); }

@@ -58,6 +58,10 @@ class Platform {
 
   // A flow path over `links`; same name twice returns the first channel. Before seal().
   Channel add_channel(const std::string& name, const std::vector<sg4::LinkInRoute>& links);
+  // A per-flow rate limit to put among a channel's links: a zero-latency FATPIPE link, so
+  // every flow over it gets up to `rate` B/s without sharing it. (SimGrid 3.32 ignores
+  // Comm::set_rate on host-to-host comms.) Same name twice returns the first. Before seal().
+  sg4::Link* add_rate_limit(const std::string& name, double rate);
   void seal();
 
   const ServerPlatform& server(int index) const { return servers_[static_cast<size_t>(index)]; }
@@ -77,10 +81,12 @@ class Platform {
   std::vector<sg4::SplitDuplexLink*> lans_;
   std::vector<sg4::SplitDuplexLink*> wans_;
   std::map<std::string, Channel> channels_;
+  std::map<std::string, sg4::Link*> rate_limits_;
 };
 
-// Starts a flow of `bytes` over a channel, capped at `rate` bytes/s when rate > 0.
-sg4::CommPtr start_flow(const Channel& channel, double bytes, double rate = -1);
+// Starts a flow of `bytes` over a channel. A rate cap is a link of the channel
+// (Platform::add_rate_limit): 3.32 ignores Comm::set_rate on host-to-host comms.
+sg4::CommPtr start_flow(const Channel& channel, double bytes);
 
 // One place that knows the 3.32 route API (it changes in 3.35).
 void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,

@@ -164,7 +164,8 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   Platform platform(s, graph, cost);
   SimulationOutput out;
   std::vector<ServerState> states(s.servers.size());
-  auto migration = prepare_migration(s, cost, platform, out.recording, states);
+  auto migration = prepare_migration(s, cost, platform, out.recording, states,
+                                     options.make_scheduler ? options.make_scheduler() : nullptr);
   out.mailboxes = migration_mailboxes(*migration);
   out.queue = migration_queue(*migration);
   for (const Mailbox& m : out.mailboxes) states[size_t(m.server)].database_used += m.size.value;

@@ -16,6 +16,11 @@ struct Command {
 
 Command add_validate_command(CLI::App& app);
 Command add_run_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
+Command add_test_command(CLI::App& app);
+Command add_whatif_command(CLI::App& app);
+Command add_bottlenecks_command(CLI::App& app);
+Command add_calc_command(CLI::App& app);
 
 }  // namespace coexlab

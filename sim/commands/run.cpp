@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "check_eval.hpp"
 #include "cli.hpp"
 #include "command.hpp"
+#include "report.hpp"
 #include "results.hpp"
 #include "simulate.hpp"
 #include "support.hpp"
@@ -32,18 +34,21 @@ int run(const RunOptions& o) {
   const sim::SimulationOutput out = sim::simulate(s, sim_options);
   const RunData data{s, out.mailboxes, out.queue, out.recording};
   const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
-  const nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+  nlohmann::ordered_json summary = summary_json(data, nlohmann::ordered_json::array());
+  // The scenario's checks, against the summary they are about: written with it, exit 1 if any fails.
+  summary["checks"] = evaluate_checks(s.checks, summary);
   for (const auto& [name, content] :
-       {std::pair<std::string, std::string>{"summary.json", summary_json(data, checks).dump(2) + "\n"},
+       {std::pair<std::string, std::string>{"summary.json", summary.dump(2) + "\n"},
         {"moves.csv", moves_csv(data)},
-        {"utilisation.csv", utilisation_csv(data)}}) {
+        {"utilisation.csv", utilisation_csv(data)},
+        {"report.html", report_html(data)}}) {
     if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
       std::cerr << "coexlab: " << err << '\n';
       return kExitInternal;
     }
   }
-  if (!o.quiet) std::cout << human_summary(data, dir);
-  return kExitOk;
+  if (!o.quiet) std::cout << human_summary(data, dir) << checks_summary(summary["checks"]);
+  return all_passed(summary["checks"]) ? kExitOk : kExitInvalid;
 }
 
 }  // namespace

@@ -201,7 +201,7 @@ struct Planned {
   }
 
   SchedulerContext context(double now, Interval window, std::vector<Interval> all_windows,
-                           std::span<const int> in_flight = {}) {
+                           std::span<const int> in_flight = {}, int threads = 1) {
     windows = std::move(all_windows);
     SchedulerContext ctx;
     ctx.now = Seconds{now};
@@ -210,6 +210,7 @@ struct Planned {
     ctx.queue = &queue;
     ctx.mailboxes = &mailboxes;
     ctx.in_flight = in_flight;
+    ctx.threads = threads;
     ctx.estimates = estimator.get();
     return ctx;
   }
@@ -352,7 +353,7 @@ TEST(WindowFit, StartsAMoveLongerThanEveryWindowWhenNothingElseFits) {
   EXPECT_EQ(pick("window_fit", p.context(0, open, {open, later}), {0}), 0);
 }
 
-TEST(BottleneckAware, AvoidsThePathWhoseResourceTheRunningMovesLoad) {
+TEST(BottleneckAware, FillsTheBindingResourceThenGoesWhereCapacityIsIdle) {
   // SLOW's database disk (100 IOPS x 4 KiB = 409.6 KB/s) binds its moves; FAST's does not.
   // The queue holds SLOW's mailboxes first.
   Planned p(R"(
@@ -390,14 +391,26 @@ migration:
 calibration: { mode: ideal }
 )");
   const Interval always = window(0, 1e9);
-  // Nothing runs: every path scores 0, queue order.
-  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}), {0, 1, 2, 3}), 0);
-  // A SLOW move runs at its disk's full rate: SLOW's path is loaded ~100 %, FAST's by
-  // 409.6 KB/s on NEW's side of 125 MB/s (0.3 %): FAST's first request.
+  // Work left: SLOW's disk 200 MB / 409.6 KB/s = 488 s binds. Nothing runs: a SLOW move has
+  // room and asks all of that disk.
+  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}, {}, 2), {0, 1, 2, 3}), 0);
+  // A SLOW move runs at its disk's full rate: no room for the second (the disk would be 200 %
+  // busy), nor quite for a FAST one (the LAN would be 100.3 %): the least loaded, FAST's.
   const std::vector<int> slow_running{0};
-  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}, slow_running), {1, 2, 3}), 2);
-  // A FAST move runs at the NIC and LAN rate (125 MB/s): both paths cross that LAN and NEW's
-  // NIC, so both are loaded ~100 %: queue order.
+  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}, slow_running, 2), {1, 2, 3}),
+            2);
+  // A FAST move runs (the LAN ~100 % busy): each candidate would push it past its capacity;
+  // a SLOW one least (to 100.3 %), and SLOW's first in queue order.
   const std::vector<int> fast_running{2};
-  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}, fast_running), {0, 1, 3}), 0);
+  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}, fast_running, 2), {0, 1, 3}),
+            0);
+}
+
+TEST(BottleneckAware, AmongEqualDemandsTheLongestPredictedMoveFirst) {
+  // 100 MB then 1 GB over the 10 Mbps link, which binds: each move alone asks all of it, so
+  // the longer one (800 s) starts first although it is second in the queue.
+  Planned p(two_site("{ count: 1, size: 100 MB }", "{ count: 1, size: 1 GB }"));
+  const Interval always = window(0, 1e9);
+  EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}), {0, 1}), 1);
+  EXPECT_EQ(pick("fifo", p.context(0, always, {always}, {}, 1), {0, 1}), 0);
 }

@@ -50,7 +50,7 @@ struct Output {
   std::string out;
 };
 
-Output coexlab(const std::string& args) {
+Output run_coexlab(const std::string& args) {
   Output o;
   FILE* p = ::popen(fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args).c_str(), "r");
   char buf[4096];
@@ -81,7 +81,7 @@ constexpr double kOne = 0.030 + 800;  // one mailbox alone on the link
 }  // namespace
 
 TEST_F(Sweeps, WhatifCrossProductRowsInVariantOrder) {
-  const Output o = coexlab(fmt::format("whatif {} --vary 'links.A-B.bandwidth=10 Mbps,20 Mbps' "
+  const Output o = run_coexlab(fmt::format("whatif {} --vary 'links.A-B.bandwidth=10 Mbps,20 Mbps' "
                                        "--vary migration.max_threads=1,2 --jobs 2 --json --out {}",
                                        scenario_, (dir_ / "out").string()));
   ASSERT_EQ(o.code, 0);
@@ -107,7 +107,7 @@ TEST_F(Sweeps, WhatifCrossProductRowsInVariantOrder) {
 TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
   const std::string out = (dir_ / "out").string();
   const std::string args = fmt::format("whatif {} --vary migration.max_threads=1,2,3 --out {}", scenario_, out);
-  ASSERT_EQ(coexlab(args).code, 0);
+  ASSERT_EQ(run_coexlab(args).code, 0);
   const std::string complete = [&] {
     std::ifstream in(fs::path(out) / "whatif.csv");
     std::stringstream s;
@@ -121,7 +121,7 @@ TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
   std::getline(lines, row0);
   std::getline(lines, row1);
   std::ofstream(fs::path(out) / "whatif.csv") << header << "\n" << row1 << "\n" << "0,ok,,1,16";
-  ASSERT_EQ(coexlab(args + " --resume").code, 0);
+  ASSERT_EQ(run_coexlab(args + " --resume").code, 0);
   std::ifstream in(fs::path(out) / "whatif.csv");
   std::stringstream s;
   s << in.rdbuf();
@@ -129,12 +129,12 @@ TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
 }
 
 TEST_F(Sweeps, WhatifBadVaryPathIsAUsageError) {
-  EXPECT_EQ(coexlab(fmt::format("whatif {} --vary migration.max_thread=1,2", scenario_)).code, 2);
-  EXPECT_EQ(coexlab(fmt::format("whatif {} --vary migration.max_threads=1,0", scenario_)).code, 1);
+  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_thread=1,2", scenario_)).code, 2);
+  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_threads=1,0", scenario_)).code, 1);
 }
 
 TEST_F(Sweeps, BottlenecksRanksTheWanLinkFirst) {
-  const Output o = coexlab(fmt::format("bottlenecks {} --json --jobs 2", scenario_));
+  const Output o = run_coexlab(fmt::format("bottlenecks {} --json --jobs 2", scenario_));
   ASSERT_EQ(o.code, 0);
   const auto rows = nlohmann::json::parse(o.out);
   ASSERT_FALSE(rows.empty());
@@ -162,7 +162,7 @@ TEST_F(Sweeps, BottlenecksRanksTheWanLinkFirst) {
 }
 
 TEST_F(Sweeps, CalcShowsStaticNeedsBesideSimulatedPeaks) {
-  const Output o = coexlab(fmt::format("calc {} --json", scenario_));
+  const Output o = run_coexlab(fmt::format("calc {} --json", scenario_));
   ASSERT_EQ(o.code, 0);
   const auto rows = nlohmann::json::parse(o.out);
   ASSERT_EQ(rows.size(), 2u);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Renders the report.html of a real run in headless Chromium and checks that the screenshot
+# is not blank: enough distinct colours (text, the Gantt's state colours, window shading,
+# chart lines) and enough non-white pixels. Exit 77 (ctest: skipped) when chromium is not
+# installed; it is optional (`apt-get install chromium`), CI does not install it.
+#
+# usage: render_report.sh COEXLAB SCENARIO WORKDIR
+set -euo pipefail
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "render_report: chromium is not installed: skipped"
+  exit 77
+fi
+coexlab=$1 scenario=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work"
+"$coexlab" run "$scenario" --out "$work/results" --quiet
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+# Everything that could reach the network is off: the page must render from the file alone.
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$profile" --hide-scrollbars --window-size=1280,2000 \
+  --screenshot="$work/report.png" "file://$work/results/report.html" >"$work/chromium.log" 2>&1 || {
+  cat "$work/chromium.log"
+  exit 1
+}
+
+python3 - "$work/report.png" <<'EOF'
+# A minimal PNG decoder (8-bit RGB or RGBA, non-interlaced: what Chromium writes): inflate
+# the IDAT stream, undo the per-row filters, count colours and non-white pixels.
+import struct, sys, zlib
+
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, width = 8, b"", 0
+while pos < len(data):
+    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + length]
+    if kind == b"IHDR":
+        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        assert depth == 8 and colour in (2, 6) and interlace == 0, "unsupported PNG layout"
+        bpp = 3 if colour == 2 else 4
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + length
+raw = zlib.decompress(idat)
+stride = width * bpp
+prev = bytearray(stride)
+colours, ink = set(), 0
+for y in range(height):
+    f = raw[y * (stride + 1)]
+    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b = prev[i]
+        c = prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp):
+        px = bytes(line[x:x + 3])
+        colours.add(px)
+        if px != b"\xff\xff\xff":
+            ink += 1
+    prev = line
+share = ink / (width * height)
+print(f"render_report: {width}x{height}, {len(colours)} colours, {share:.1%} non-white")
+# A blank or error page has a handful of colours and almost no ink; the report has
+# anti-aliased text and charts in several colours over a good part of the page.
+if len(colours) < 50 or share < 0.03:
+    sys.exit("render_report: the screenshot looks blank")
+EOF
+echo "render_report: ok ($work/report.png)"

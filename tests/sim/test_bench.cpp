@@ -1,0 +1,212 @@
+// `coexlab bench` as a user runs it, on the two-scenario suite tests/bench-suite (ideal mode,
+// so every makespan is arithmetic done here): rows and their order, bench.csv's columns and
+// its independence of --jobs, --resume, and --baseline catching a doctored regression.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSuite = std::string(COEXLAB_SOURCE_DIR) + "/tests/bench-suite";
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs the CLI; stdout captured, stderr dropped.
+Result coexlab(const std::string& args) {
+  const std::string cmd = fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args);
+  Result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("coexlab-bench-test-{}-{}", name, ::getpid());
+  fs::remove_all(dir);
+  return dir;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The makespans of the suite, from its scenarios' figures (see their headers).
+constexpr double kRoute = 0.5e-3 + 30e-3 + 0.5e-3;  // one way, OLD -> NEW (the mover)
+const double kCapped = 65536 / (2 * kRoute);        // lpt-pair: one window per round trip
+const double kLptFifo = 3 * kRoute + 6e9 / kCapped;
+const double kLptLargest = 4 * kRoute + 4e9 / kCapped;
+const double kTight = 86400 + kRoute + 1e9 / (10e6 / 8);  // tight-window: the retried move ends
+
+const char* const kColumns =
+    "variant_index,status,error,scenario,scheduler,makespan_s,lower_bound_s,ratio,downtime_mean_s,"
+    "downtime_p95_s,cancelled,overrun_s,unmoved,failed,seed,coexlab_version";
+
+}  // namespace
+
+TEST(Bench, RowsInVariantOrderWithTheSimulatedFigures) {
+  const Result r =
+      coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --json", kSuite));
+  ASSERT_EQ(r.exit_code, 0);
+  const auto rows = nlohmann::json::parse(r.out);  // nothing else on stdout
+  ASSERT_EQ(rows.size(), 4u);
+  const std::vector<std::pair<std::string, std::string>> cells{{"lpt-pair", "fifo"},
+                                                               {"lpt-pair", "largest_first"},
+                                                               {"tight-window", "fifo"},
+                                                               {"tight-window", "largest_first"}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i]["variant_index"], int(i));
+    EXPECT_EQ(rows[i]["status"], "ok");
+    EXPECT_EQ(rows[i]["error"], "");
+    EXPECT_EQ(rows[i]["scenario"], cells[i].first);
+    EXPECT_EQ(rows[i]["scheduler"], cells[i].second);
+    EXPECT_EQ(rows[i]["unmoved"], 0);
+  }
+  EXPECT_NEAR(rows[0]["makespan_s"].get<double>(), kLptFifo, kLptFifo * 1e-9);
+  EXPECT_NEAR(rows[1]["makespan_s"].get<double>(), kLptLargest, kLptLargest * 1e-9);
+  EXPECT_EQ(rows[0]["cancelled"], 0);
+  EXPECT_EQ(rows[0]["seed"], 5);
+  for (size_t i : {2, 3}) {
+    EXPECT_NEAR(rows[i]["makespan_s"].get<double>(), kTight, kTight * 1e-9);
+    EXPECT_EQ(rows[i]["cancelled"], 1);
+    EXPECT_EQ(rows[i]["overrun_s"], 0.0);
+    EXPECT_EQ(rows[i]["seed"], 6);
+  }
+  // The ratio is makespan / lower bound, null when there is no lower bound (never made up).
+  for (const auto& row : rows) {
+    if (row["lower_bound_s"].is_null()) {
+      EXPECT_TRUE(row["ratio"].is_null());
+    } else {
+      EXPECT_DOUBLE_EQ(row["ratio"].get<double>(),
+                       row["makespan_s"].get<double>() / row["lower_bound_s"].get<double>());
+    }
+  }
+}
+
+TEST(Bench, MarkdownTableAndRanking) {
+  const Result r = coexlab(fmt::format("bench {} --schedulers fifo,largest_first", kSuite));
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("| scenario | scheduler | status |"), std::string::npos);
+  // largest_first is best on lpt-pair and ties on tight-window: it ranks first, and fifo's
+  // mean normalised makespan is (kLptFifo / kLptLargest + 1) / 2.
+  const std::regex first(R"(\| 1 \| largest_first \| 1\.000 \|)");
+  EXPECT_TRUE(std::regex_search(r.out, first)) << r.out;
+  const std::string fifo = fmt::format("| 2 | fifo | {:.3f} |", (kLptFifo / kLptLargest + 1) / 2);
+  EXPECT_NE(r.out.find(fifo), std::string::npos) << fifo << "\n" << r.out;
+}
+
+TEST(Bench, CsvIsTheSameWhateverTheJobsAndResumeKeepsFinishedRows) {
+  const fs::path one = fresh_dir("one"), two = fresh_dir("two");
+  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 1 --out {}",
+                                kSuite, one.string()))
+                .exit_code,
+            0);
+  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --out {}",
+                                kSuite, two.string()))
+                .exit_code,
+            0);
+  const std::string csv = read(one / "bench.csv");
+  EXPECT_EQ(csv, read(two / "bench.csv"));
+  const auto rows = lines(csv);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0], kColumns);
+  EXPECT_EQ(rows[1].substr(0, 20), "0,ok,,lpt-pair,fifo,");
+
+  // Resume: drop the last row, doctor a kept one; the doctored row stays (it was not run
+  // again), the dropped one comes back, nothing is duplicated.
+  const std::string doctored =
+      fmt::format("{}\n{}\n{}\n", rows[0],
+                  std::regex_replace(rows[1], std::regex(",fifo,[0-9.e+]+,"), ",fifo,1,"), rows[2]);
+  write(one / "bench.csv", doctored + rows[3] + "\n");
+  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --out {} --resume",
+                                kSuite, one.string()))
+                .exit_code,
+            0);
+  const auto resumed = lines(read(one / "bench.csv"));
+  ASSERT_EQ(resumed.size(), 5u);
+  EXPECT_EQ(resumed[1].substr(0, 22), "0,ok,,lpt-pair,fifo,1,");
+  EXPECT_EQ(resumed[4], rows[4]);
+  fs::remove_all(one);
+  fs::remove_all(two);
+}
+
+TEST(Bench, BaselineRegressionExitsOne) {
+  const fs::path dir = fresh_dir("baseline");
+  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --out {}", kSuite,
+                                dir.string()))
+                .exit_code,
+            0);
+  const fs::path baseline = dir / "bench.csv";
+  // Against itself: no regression.
+  const Result same = coexlab(fmt::format("bench {} --schedulers fifo,largest_first --baseline {}",
+                                          kSuite, baseline.string()));
+  EXPECT_EQ(same.exit_code, 0);
+  EXPECT_NE(same.out.find("4 cells compared, tolerance 2.00 %: no regression."), std::string::npos)
+      << same.out;
+
+  // A baseline where fifo on lpt-pair was 10 % faster: the current run is a regression.
+  const auto rows = lines(read(baseline));
+  std::string doctored;
+  for (const std::string& row : rows) {
+    std::smatch m;
+    if (std::regex_search(row, m, std::regex("^0,ok,,lpt-pair,fifo,([0-9.e+]+),"))) {
+      const double faster = std::stod(m[1]) / 1.1;
+      doctored += std::regex_replace(row, std::regex(",fifo,[0-9.e+]+,"),
+                                     fmt::format(",fifo,{},", faster)) +
+                  "\n";
+    } else {
+      doctored += row + "\n";
+    }
+  }
+  const fs::path bad = dir / "doctored.csv";
+  write(bad, doctored);
+  const Result regressed = coexlab(
+      fmt::format("bench {} --schedulers fifo,largest_first --baseline {}", kSuite, bad.string()));
+  EXPECT_EQ(regressed.exit_code, 1);
+  EXPECT_NE(regressed.out.find("1 regression(s)"), std::string::npos) << regressed.out;
+  EXPECT_NE(regressed.out.find("- lpt-pair / fifo: makespan"), std::string::npos) << regressed.out;
+  // A tolerance above the 10 % lets it pass.
+  EXPECT_EQ(
+      coexlab(fmt::format("bench {} --schedulers fifo,largest_first --baseline {} --tolerance 11%",
+                          kSuite, bad.string()))
+          .exit_code,
+      0);
+  fs::remove_all(dir);
+}
+
+TEST(Bench, UnknownSchedulerIsAUsageError) {
+  EXPECT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,lifo", kSuite)).exit_code, 2);
+}
