@@ -14,13 +14,13 @@ enum class MoveState { moved, cancelled, failed, unfinished };
 std::string_view to_string(MoveState s);
 
 struct MoveAttempt {
-  int queue_index = -1;          // the request (MoveRequest::queue_index)
-  int mailbox = -1;              // index into the generated mailboxes
-  int attempt = 1;               // 1-based per mailbox
-  units::Seconds queued{0};      // when this attempt entered the queue
-  units::Seconds start{0};       // when its thread took it
-  units::Seconds end{0};         // when it moved, failed, was cancelled, or the horizon
-  int thread = 0;                // 1-based mover thread
+  int queue_index = -1;      // the request (MoveRequest::queue_index)
+  int mailbox = -1;          // index into the generated mailboxes
+  int attempt = 1;           // 1-based per mailbox
+  units::Seconds queued{0};  // when this attempt entered the queue
+  units::Seconds start{0};   // when its thread took it
+  units::Seconds end{0};     // when it moved, failed, was cancelled, or the horizon
+  int thread = 0;            // 1-based mover thread
   MoveState state = MoveState::unfinished;
   units::Bytes bytes_copied{0};  // bytes that reached the target in this attempt
   int bad_items = 0;             // unreadable items met in this attempt

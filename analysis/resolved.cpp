@@ -9,11 +9,21 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string q(double v, std::string_view unit) { return fmt::format("{} {}", v, unit); }
-std::string bytes(Bytes b) { return q(b.value, "B"); }
-std::string rate(BytesPerSecond r) { return q(r.value, "B/s"); }
-std::string secs(Seconds s) { return q(s.value, "s"); }
-std::string share(Fraction f) { return q(f.value * 100, "%"); }
+std::string q(double v, std::string_view unit) {
+  return fmt::format("{} {}", v, unit);
+}
+std::string bytes(Bytes b) {
+  return q(b.value, "B");
+}
+std::string rate(BytesPerSecond r) {
+  return q(r.value, "B/s");
+}
+std::string secs(Seconds s) {
+  return q(s.value, "s");
+}
+std::string share(Fraction f) {
+  return q(f.value * 100, "%");
+}
 
 std::string clock_hhmm(Seconds at) {
   const int minutes = static_cast<int>(at.value / 60);
@@ -32,8 +42,10 @@ std::string instant(const CivilTime& start, Seconds t) {
 
 json size_spec(const SizeSpec& s) {
   switch (s.distribution) {
-    case SizeDistribution::fixed: return bytes(s.fixed);
-    case SizeDistribution::uniform: return {{"distribution", "uniform"}, {"min", bytes(s.min)}, {"max", bytes(s.max)}};
+    case SizeDistribution::fixed:
+      return bytes(s.fixed);
+    case SizeDistribution::uniform:
+      return {{"distribution", "uniform"}, {"min", bytes(s.min)}, {"max", bytes(s.max)}};
     case SizeDistribution::lognormal:
       return {{"distribution", "lognormal"}, {"mean", bytes(s.mean)}, {"stddev", bytes(s.stddev)}};
   }
@@ -56,9 +68,10 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
   out["start"] = s.start.iso();
   json sites = json::array();
   for (const Site& x : s.sites) {
-    sites.push_back({{"name", x.name},
-                     {"lan", {{"bandwidth", rate(x.lan.bandwidth)}, {"latency", secs(x.lan.latency)}}},
-                     {"utc_offset", q(x.utc_offset.value, "s")}});
+    sites.push_back(
+        {{"name", x.name},
+         {"lan", {{"bandwidth", rate(x.lan.bandwidth)}, {"latency", secs(x.lan.latency)}}},
+         {"utc_offset", q(x.utc_offset.value, "s")}});
   }
   out["sites"] = sites;
   json links = json::array();
@@ -78,7 +91,9 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     j["site"] = sv.site;
     if (sv.is_2003()) j["routing_group"] = sv.routing_group;
     j["roles"] = roles(sv);
-    j["cluster"] = sv.cluster == ClusterKind::none ? "none" : sv.cluster == ClusterKind::ccr ? "ccr" : "scc";
+    j["cluster"] = sv.cluster == ClusterKind::none  ? "none"
+                   : sv.cluster == ClusterKind::ccr ? "ccr"
+                                                    : "scc";
     if (!sv.subscribed_site.empty()) j["subscribed_site"] = sv.subscribed_site;
     const Hardware& hw = sv.hardware;
     json dd = {{"iops", hw.database_disk.iops}};
@@ -92,7 +107,9 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
                       {{"throughput", rate(hw.log_disk.throughput)},
                        {"capacity", bytes(hw.log_disk.capacity)},
                        {"circular_logging", hw.log_disk.circular_logging}}}};
-    if (sv.backup) j["backup"] = {{"at", clock_hhmm(sv.backup->at)}, {"throughput", rate(sv.backup->throughput)}};
+    if (sv.backup)
+      j["backup"] = {{"at", clock_hhmm(sv.backup->at)},
+                     {"throughput", rate(sv.backup->throughput)}};
     json dbs = json::array();
     for (const Database& db : sv.databases) {
       json d = {{"name", db.name}};
@@ -113,7 +130,8 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     rgc.push_back({{"between", {c.server_a, c.server_b}}, {"cost", c.cost}});
   }
   out["connectors"] = {{"routing_group", rgc}};
-  if (!s.connectors.internet_via.empty()) out["connectors"]["internet"] = {{"via", s.connectors.internet_via}};
+  if (!s.connectors.internet_via.empty())
+    out["connectors"]["internet"] = {{"via", s.connectors.internet_via}};
   if (!s.workload.enabled) {
     out["workload"] = "none";
   } else {
@@ -133,13 +151,17 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     out["workload"] = {
         {"day_shape", w.day_shape == DayShape::office_hours ? "office_hours" : "flat"},
         {"profiles", profiles},
-        {"clients", {{"outlook", share(w.clients.outlook)}, {"owa", share(w.clients.owa)}, {"pop_imap", share(w.clients.pop_imap)}}},
+        {"clients",
+         {{"outlook", share(w.clients.outlook)},
+          {"owa", share(w.clients.owa)},
+          {"pop_imap", share(w.clients.pop_imap)}}},
         {"recipients",
          {{"same_database", share(w.recipients.same_database)},
           {"same_site", share(w.recipients.same_site)},
           {"other_site", share(w.recipients.other_site)},
           {"internet", share(w.recipients.internet)}}},
-        {"legacy_web_access", w.legacy_web_access == LegacyWebAccess::front_end ? "front_end" : "client_access"}};
+        {"legacy_web_access",
+         w.legacy_web_access == LegacyWebAccess::front_end ? "front_end" : "client_access"}};
   }
   if (s.migration.present) {
     const Migration& m = s.migration;
@@ -148,16 +170,21 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     mj["max_threads"] = m.max_threads;
     mj["scheduler"] = m.scheduler;
     json t = json::object();
-    if (m.throttles.per_source_database) t["per_source_database"] = *m.throttles.per_source_database;
-    if (m.throttles.per_target_database) t["per_target_database"] = *m.throttles.per_target_database;
+    if (m.throttles.per_source_database)
+      t["per_source_database"] = *m.throttles.per_source_database;
+    if (m.throttles.per_target_database)
+      t["per_target_database"] = *m.throttles.per_target_database;
     if (m.throttles.per_source_server) t["per_source_server"] = *m.throttles.per_source_server;
     if (m.throttles.per_target_server) t["per_target_server"] = *m.throttles.per_target_server;
     mj["throttles"] = t;
     mj["bad_item_limit"] = m.bad_item_limit;
     json windows = json::array();
     for (const Window& w : m.windows) {
-      if (w.weekly) windows.push_back({{"from", weekly(w.from_minute_of_week)}, {"to", weekly(w.to_minute_of_week)}});
-      else windows.push_back({{"from", instant(s.start, w.from)}, {"to", instant(s.start, w.to)}});
+      if (w.weekly)
+        windows.push_back(
+            {{"from", weekly(w.from_minute_of_week)}, {"to", weekly(w.to_minute_of_week)}});
+      else
+        windows.push_back({{"from", instant(s.start, w.from)}, {"to", instant(s.start, w.to)}});
     }
     mj["windows"] = windows;
     mj["on_window_end"] = m.on_window_end == WindowEndPolicy::finish ? "finish" : "cancel";
@@ -165,9 +192,15 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     for (const Batch& b : m.batches) {
       json bj = {{"name", b.name}, {"from", b.from.text()}, {"to", b.to.text()}};
       switch (b.mailboxes.kind) {
-        case BatchSelection::Kind::all: bj["mailboxes"] = "all"; break;
-        case BatchSelection::Kind::count: bj["mailboxes"] = b.mailboxes.count; break;
-        case BatchSelection::Kind::share: bj["mailboxes"] = share(b.mailboxes.share); break;
+        case BatchSelection::Kind::all:
+          bj["mailboxes"] = "all";
+          break;
+        case BatchSelection::Kind::count:
+          bj["mailboxes"] = b.mailboxes.count;
+          break;
+        case BatchSelection::Kind::share:
+          bj["mailboxes"] = share(b.mailboxes.share);
+          break;
       }
       if (b.not_before) bj["not_before"] = instant(s.start, *b.not_before);
       batches.push_back(bj);
@@ -175,11 +208,12 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     mj["batches"] = batches;
     out["migration"] = mj;
   }
-  out["simulation"] = {{"mail_flow", s.simulation.mail_flow == MailFlowMode::automatic ? "auto"
-                                     : s.simulation.mail_flow == MailFlowMode::per_message ? "per_message"
-                                                                                           : "aggregate"},
-                       {"sample_interval", secs(s.simulation.sample_interval)},
-                       {"horizon", secs(s.simulation.horizon)}};
+  out["simulation"] = {
+      {"mail_flow", s.simulation.mail_flow == MailFlowMode::automatic     ? "auto"
+                    : s.simulation.mail_flow == MailFlowMode::per_message ? "per_message"
+                                                                          : "aggregate"},
+      {"sample_interval", secs(s.simulation.sample_interval)},
+      {"horizon", secs(s.simulation.horizon)}};
   json cal = {{"mode", s.calibration.mode == CalibrationMode::ideal ? "ideal" : "realistic"}};
   const CostModel cost = CostModel::from(s.calibration);
   for (const CalibrationConstant& c : calibration_constants()) {

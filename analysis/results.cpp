@@ -17,10 +17,14 @@ using json = nlohmann::ordered_json;
 
 std::string_view to_string(MoveState s) {
   switch (s) {
-    case MoveState::moved: return "moved";
-    case MoveState::cancelled: return "cancelled";
-    case MoveState::failed: return "failed";
-    case MoveState::unfinished: return "unfinished";
+    case MoveState::moved:
+      return "moved";
+    case MoveState::cancelled:
+      return "cancelled";
+    case MoveState::failed:
+      return "failed";
+    case MoveState::unfinished:
+      return "unfinished";
   }
   return "?";
 }
@@ -45,9 +49,14 @@ MigrationMetrics migration_metrics(const RunData& run) {
         ++m.mailboxes_moved;
         m.bytes_moved += a.bytes_copied.value;
         break;
-      case MoveState::failed: ++m.mailboxes_failed; break;
-      case MoveState::cancelled: ++m.attempts_cancelled; break;
-      case MoveState::unfinished: break;
+      case MoveState::failed:
+        ++m.mailboxes_failed;
+        break;
+      case MoveState::cancelled:
+        ++m.attempts_cancelled;
+        break;
+      case MoveState::unfinished:
+        break;
     }
   }
   if (m.first_start) m.duration = *m.last_end - *m.first_start;
@@ -72,12 +81,15 @@ namespace {
 // swept against the sample times: linear after a sort).
 std::vector<bool> intervals_with_moves(const RunData& run) {
   std::vector<std::pair<double, double>> spans;
-  for (const MoveAttempt& a : run.recording.attempts) spans.emplace_back(a.start.value, a.end.value);
+  for (const MoveAttempt& a : run.recording.attempts)
+    spans.emplace_back(a.start.value, a.end.value);
   std::sort(spans.begin(), spans.end());
   std::vector<std::pair<double, double>> merged;
   for (const auto& sp : spans) {
-    if (!merged.empty() && sp.first <= merged.back().second) merged.back().second = std::max(merged.back().second, sp.second);
-    else merged.push_back(sp);
+    if (!merged.empty() && sp.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, sp.second);
+    else
+      merged.push_back(sp);
   }
   const auto& times = run.recording.sample_times;
   std::vector<bool> out(times.size(), false);
@@ -97,7 +109,8 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r) {
   return resource_stats(run, r, intervals_with_moves(run));
 }
 
-ResourceStats resource_stats(const RunData& run, const ResourceSeries& r, const std::vector<bool>& moving) {
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
+                             const std::vector<bool>& moving) {
   ResourceStats st;
   if (r.samples.empty()) return st;
   const auto& times = run.recording.sample_times;
@@ -123,13 +136,16 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r, const 
 
 namespace {
 
-bool is_rate_kind(const std::string& kind) { return kind != "log_space" && kind != "database_space"; }
+bool is_rate_kind(const std::string& kind) {
+  return kind != "log_space" && kind != "database_space";
+}
 
 double window_wait(const RunData& run, const MigrationMetrics& m) {
   // Time inside the migration period during which no move ran.
   if (!m.first_start) return 0;
   std::vector<std::pair<double, double>> spans;
-  for (const MoveAttempt& a : run.recording.attempts) spans.emplace_back(a.start.value, a.end.value);
+  for (const MoveAttempt& a : run.recording.attempts)
+    spans.emplace_back(a.start.value, a.end.value);
   std::sort(spans.begin(), spans.end());
   double idle = 0, reach = *m.first_start;
   for (const auto& [b, e] : spans) {
@@ -165,31 +181,36 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
   }
   const double idle = window_wait(run, m);
   if (!run.scenario.migration.windows.empty() && idle > *m.duration / 3) {
-    return {"migration/windows", fmt::format("moves wait {:.1f} h of {:.1f} h between windows", idle / 3600,
-                                             *m.duration / 3600)};
+    return {"migration/windows", fmt::format("moves wait {:.1f} h of {:.1f} h between windows",
+                                             idle / 3600, *m.duration / 3600)};
   }
-  return {"migration/threads",
-          fmt::format("no resource is saturated (busiest: {} at {:.0f} %): each move is bound by its "
-                      "per-item round trips and store time, so more threads would help",
-                      best.empty() ? "none" : best, std::max(0.0, best_busy) * 100)};
+  return {
+      "migration/threads",
+      fmt::format("no resource is saturated (busiest: {} at {:.0f} %): each move is bound by its "
+                  "per-item round trips and store time, so more threads would help",
+                  best.empty() ? "none" : best, std::max(0.0, best_busy) * 100)};
 }
 
 // ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
 
 double window_overrun(const RunData& run) {
   const Scenario& s = run.scenario;
-  const std::vector<Interval> windows = expand_windows(s.migration.windows, s.start, s.simulation.horizon);
+  const std::vector<Interval> windows =
+      expand_windows(s.migration.windows, s.start, s.simulation.horizon);
   double overrun = 0;
   for (const MoveAttempt& a : run.recording.attempts) {
     const auto w = window_at_or_after(windows, a.start);
-    if (w && w->contains(a.start) && a.end.value > w->to.value) overrun += a.end.value - w->to.value;
+    if (w && w->contains(a.start) && a.end.value > w->to.value)
+      overrun += a.end.value - w->to.value;
   }
   return overrun;
 }
 
 json summary_json(const RunData& run, const json& checks) {
   const MigrationMetrics m = migration_metrics(run);
-  const auto opt = [](const std::optional<double>& v) -> json { return v ? json(*v) : json(nullptr); };
+  const auto opt = [](const std::optional<double>& v) -> json {
+    return v ? json(*v) : json(nullptr);
+  };
   json out;
   out["coexlab_version"] = kVersion;
   out["scenario"] = run.scenario.name;
@@ -206,15 +227,19 @@ json summary_json(const RunData& run, const json& checks) {
   mig["completed"] = m.completed;
   mig["first_start_s"] = opt(m.first_start);
   mig["last_end_s"] = opt(m.last_end);
-  mig["user_downtime_s"] = m.downtime_mean ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
-                                           : json(nullptr);
+  mig["user_downtime_s"] =
+      m.downtime_mean
+          ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
+          : json(nullptr);
   json events = json::array();
-  for (const SimEvent& e : run.recording.events) events.push_back({{"time_s", e.time.value}, {"kind", e.kind}, {"what", e.what}});
+  for (const SimEvent& e : run.recording.events)
+    events.push_back({{"time_s", e.time.value}, {"kind", e.kind}, {"what", e.what}});
   mig["events"] = events;
   mig["window_overrun_s"] = window_overrun(run);
   out["migration"] = mig;
   const Bottleneck b = estimate_bottleneck(run, m);
-  out["bottleneck"] = b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
+  out["bottleneck"] =
+      b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
   json resources = json::array();
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
@@ -235,7 +260,8 @@ json summary_json(const RunData& run, const json& checks) {
 }
 
 std::string moves_csv(const RunData& run) {
-  std::string out = "mailbox,source,target,size_bytes,items,attempt,queued_s,start_s,end_s,thread,state\n";
+  std::string out =
+      "mailbox,source,target,size_bytes,items,attempt,queued_s,start_s,end_s,thread,state\n";
   for (const MoveAttempt& a : run.recording.attempts) {
     const MoveRequest& r = run.queue[size_t(a.queue_index)];
     const Mailbox& mb = run.mailboxes[size_t(a.mailbox)];
@@ -243,8 +269,9 @@ std::string moves_csv(const RunData& run) {
     const Server& tgt = run.scenario.servers[size_t(r.target_server)];
     out += fmt::format("{},{}/{},{}/{},{:.0f},{},{},{:.3f},{:.3f},{:.3f},{},{}\n", mb.id, src.name,
                        src.databases[size_t(r.source_database)].name, tgt.name,
-                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items, a.attempt,
-                       a.queued.value, a.start.value, a.end.value, a.thread, to_string(a.state));
+                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items,
+                       a.attempt, a.queued.value, a.start.value, a.end.value, a.thread,
+                       to_string(a.state));
   }
   return out;
 }
@@ -254,7 +281,8 @@ std::string utilisation_csv(const RunData& run) {
   const auto& times = run.recording.sample_times;
   for (size_t i = 0; i < times.size(); ++i) {
     for (const ResourceSeries& r : run.recording.resources) {
-      if (i < r.samples.size()) out += fmt::format("{:.3f},{},{:.6f}\n", times[i], r.id, r.samples[i]);
+      if (i < r.samples.size())
+        out += fmt::format("{:.3f},{},{:.6f}\n", times[i], r.id, r.samples[i]);
     }
   }
   return out;
@@ -264,21 +292,27 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   const MigrationMetrics m = migration_metrics(run);
   double total_bytes = 0;
   for (const MoveRequest& r : run.queue) total_bytes += run.mailboxes[size_t(r.mailbox)].size.value;
-  std::string out = fmt::format("{} (seed {}): {} mailboxes to move, {}\n", run.scenario.name, run.scenario.seed,
-                                m.mailboxes_total, units::format_bytes(Bytes{total_bytes}));
+  std::string out =
+      fmt::format("{} (seed {}): {} mailboxes to move, {}\n", run.scenario.name, run.scenario.seed,
+                  m.mailboxes_total, units::format_bytes(Bytes{total_bytes}));
   if (m.duration) {
     out += fmt::format("  migration   {} (first start at +{}, last end at +{}){}\n",
-                       units::format_duration(Seconds{*m.duration}), units::format_duration(Seconds{*m.first_start}),
-                       units::format_duration(Seconds{*m.last_end}), m.completed ? "" : " — NOT COMPLETED");
+                       units::format_duration(Seconds{*m.duration}),
+                       units::format_duration(Seconds{*m.first_start}),
+                       units::format_duration(Seconds{*m.last_end}),
+                       m.completed ? "" : " — NOT COMPLETED");
   } else {
     out += "  migration   no move started before the horizon — NOT COMPLETED\n";
   }
-  out += fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n", m.mailboxes_moved,
-                     m.mailboxes_failed, m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed,
-                     m.attempts_cancelled);
+  out +=
+      fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n",
+                  m.mailboxes_moved, m.mailboxes_failed,
+                  m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed, m.attempts_cancelled);
   if (m.downtime_mean) {
-    out += fmt::format("  downtime    mean {}, p95 {}, max {} per user\n", units::format_duration(Seconds{*m.downtime_mean}),
-                       units::format_duration(Seconds{*m.downtime_p95}), units::format_duration(Seconds{*m.downtime_max}));
+    out += fmt::format("  downtime    mean {}, p95 {}, max {} per user\n",
+                       units::format_duration(Seconds{*m.downtime_mean}),
+                       units::format_duration(Seconds{*m.downtime_p95}),
+                       units::format_duration(Seconds{*m.downtime_max}));
   }
   const Bottleneck b = estimate_bottleneck(run, m);
   if (!b.resource.empty()) out += fmt::format("  bottleneck  {}: {}\n", b.resource, b.reason);
@@ -287,18 +321,23 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   for (const ResourceSeries& r : run.recording.resources) {
     const ResourceStats st = resource_stats(run, r, moving);
     if (st.busy_during_moves && r.kind != "database_space") {
-      busiest.emplace_back(*st.busy_during_moves, fmt::format("{} {:.0f} % (peak {:.0f} %)", r.id,
-                                                              *st.busy_during_moves * 100, *st.peak * 100));
+      busiest.emplace_back(*st.busy_during_moves,
+                           fmt::format("{} {:.0f} % (peak {:.0f} %)", r.id,
+                                       *st.busy_during_moves * 100, *st.peak * 100));
     }
   }
-  std::stable_sort(busiest.begin(), busiest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(busiest.begin(), busiest.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   if (!busiest.empty()) {
     out += "  busiest     ";
-    for (size_t i = 0; i < std::min<size_t>(3, busiest.size()); ++i) out += (i ? ", " : "") + busiest[i].second;
+    for (size_t i = 0; i < std::min<size_t>(3, busiest.size()); ++i)
+      out += (i ? ", " : "") + busiest[i].second;
     out += " (while moves run)\n";
   }
   for (const SimEvent& e : run.recording.events) {
-    if (e.kind != "failure") out += fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time), e.kind, e.what);
+    if (e.kind != "failure")
+      out +=
+          fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time), e.kind, e.what);
   }
   if (!out_dir.empty()) out += fmt::format("  results     {}/\n", out_dir);
   return out;

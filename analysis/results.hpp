@@ -31,7 +31,7 @@ struct MigrationMetrics {
   bool completed = false;
   std::optional<double> first_start;  // seconds from start; nullopt: no move ever started
   std::optional<double> last_end;
-  std::optional<double> duration;     // last_end - first_start
+  std::optional<double> duration;  // last_end - first_start
   // Per mailbox with at least one attempt: total offline time over its attempts.
   std::optional<double> downtime_mean, downtime_p95, downtime_max;
 };
@@ -39,13 +39,14 @@ struct MigrationMetrics {
 MigrationMetrics migration_metrics(const RunData& run);
 
 struct ResourceStats {
-  std::optional<double> mean;  // time-weighted over the run
-  std::optional<double> peak;  // highest sample
+  std::optional<double> mean;               // time-weighted over the run
+  std::optional<double> peak;               // highest sample
   std::optional<double> busy_during_moves;  // time-weighted mean while any move ran
 };
 ResourceStats resource_stats(const RunData& run, const ResourceSeries& r);
 // Same, given which sample intervals had a move running (computed once for many resources).
-ResourceStats resource_stats(const RunData& run, const ResourceSeries& r, const std::vector<bool>& moving);
+ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
+                             const std::vector<bool>& moving);
 
 struct Bottleneck {
   std::string resource;  // a resource id, or migration/threads, migration/windows

@@ -83,7 +83,8 @@ VariantResult collect(int index, int status, const fs::path& dir) {
   r.status = "failed";
   const std::string err = tail(read_file(dir / "stderr.txt"), 400);
   if (WIFSIGNALED(status)) {
-    r.error = fmt::format("killed by signal {}{}{}", WTERMSIG(status), err.empty() ? "" : ": ", err);
+    r.error =
+        fmt::format("killed by signal {}{}{}", WTERMSIG(status), err.empty() ? "" : ": ", err);
   } else {
     r.error = fmt::format("exit {}{}{}", r.exit_code, err.empty() ? "" : ": ", err);
   }
@@ -115,7 +116,8 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
     if (on_done) on_done(r);
     results[slot] = std::move(r);
     ++done;
-    if (o.progress) std::cerr << fmt::format("\r{} of {} variants done", done, variants.size()) << std::flush;
+    if (o.progress)
+      std::cerr << fmt::format("\r{} of {} variants done", done, variants.size()) << std::flush;
   };
   while (done < variants.size()) {
     while (running.size() < size_t(jobs) && next < variants.size()) {
@@ -123,7 +125,8 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
       const fs::path dir = fs::path(o.work_dir) / fmt::format("variant-{}", v.index);
       fs::remove_all(dir);
       fs::create_directories(dir);
-      std::vector<std::string> args{o.binary, "run", o.scenario, "--out", (dir / "out").string(), "--quiet"};
+      std::vector<std::string> args{o.binary, "run", o.scenario, "--out", (dir / "out").string(),
+                                    "--quiet"};
       for (const std::string& s : v.sets) {
         args.push_back("--set");
         args.push_back(s);
@@ -234,7 +237,8 @@ std::string RowTable::text(const std::vector<ojson>& rows) const {
     cells.push_back(std::move(line));
   }
   std::string out;
-  for (size_t i = 0; i < columns_.size(); ++i) out += fmt::format("{:<{}}  ", columns_[i], width[i]);
+  for (size_t i = 0; i < columns_.size(); ++i)
+    out += fmt::format("{:<{}}  ", columns_[i], width[i]);
   out += "\n";
   for (const auto& line : cells) {
     for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i], width[i]);
@@ -319,8 +323,10 @@ SweepOutput::SweepOutput(std::string dir, std::string command, const RowTable& t
     // Keep what whole lines an interrupted run left; a torn last line is dropped.
     std::ifstream in(path_, std::ios::binary);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (const auto cut = text.rfind('\n'); cut != std::string::npos) text.resize(cut + 1);
-    else text.clear();
+    if (const auto cut = text.rfind('\n'); cut != std::string::npos)
+      text.resize(cut + 1);
+    else
+      text.clear();
     if (!text.empty()) {
       const std::string tmp = path_ + ".resume";
       write_file_atomically(tmp, text);

@@ -53,18 +53,30 @@ const CalibrationConstant* find_calibration_constant(std::string_view name) {
 
 namespace {
 void set_constant(CostModel& m, std::string_view name, double v) {
-  if (name == "rpc_round_trips_per_item") m.rpc_round_trips_per_item = v;
-  else if (name == "item_server_time") m.item_server_time = Seconds{v};
-  else if (name == "rpc_server_time") m.rpc_server_time = Seconds{v};
-  else if (name == "move_chunk_size") m.move_chunk_size = Bytes{v};
-  else if (name == "database_ios_per_item") m.database_ios_per_item = v;
-  else if (name == "move_cpu_cycles_per_item") m.move_cpu_cycles_per_item = v;
-  else if (name == "move_cpu_cycles_per_byte") m.move_cpu_cycles_per_byte = v;
-  else if (name == "tcp_window") m.tcp_window = Bytes{v};
-  else if (name == "log_bytes_per_moved_byte") m.log_bytes_per_moved_byte = v;
-  else if (name == "bad_item_rate") m.bad_item_rate = v;
-  else if (name == "backup_io_size") m.backup_io_size = Bytes{v};
-  else throw std::logic_error("calibration constant without a CostModel field: " + std::string(name));
+  if (name == "rpc_round_trips_per_item")
+    m.rpc_round_trips_per_item = v;
+  else if (name == "item_server_time")
+    m.item_server_time = Seconds{v};
+  else if (name == "rpc_server_time")
+    m.rpc_server_time = Seconds{v};
+  else if (name == "move_chunk_size")
+    m.move_chunk_size = Bytes{v};
+  else if (name == "database_ios_per_item")
+    m.database_ios_per_item = v;
+  else if (name == "move_cpu_cycles_per_item")
+    m.move_cpu_cycles_per_item = v;
+  else if (name == "move_cpu_cycles_per_byte")
+    m.move_cpu_cycles_per_byte = v;
+  else if (name == "tcp_window")
+    m.tcp_window = Bytes{v};
+  else if (name == "log_bytes_per_moved_byte")
+    m.log_bytes_per_moved_byte = v;
+  else if (name == "bad_item_rate")
+    m.bad_item_rate = v;
+  else if (name == "backup_io_size")
+    m.backup_io_size = Bytes{v};
+  else
+    throw std::logic_error("calibration constant without a CostModel field: " + std::string(name));
 }
 }  // namespace
 

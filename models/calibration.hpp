@@ -15,10 +15,10 @@ namespace coexlab {
 struct CalibrationConstant {
   std::string_view name;
   std::optional<units::Dimension> dimension;  // nullopt: a plain number
-  double realistic;                          // in SI base units
-  double ideal;                              // calibration.mode: ideal
-  std::string_view unit;                     // for messages and docs
-  std::string_view source;                   // where the default comes from
+  double realistic;                           // in SI base units
+  double ideal;                               // calibration.mode: ideal
+  std::string_view unit;                      // for messages and docs
+  std::string_view source;                    // where the default comes from
 };
 
 const std::vector<CalibrationConstant>& calibration_constants();
@@ -27,17 +27,17 @@ const CalibrationConstant* find_calibration_constant(std::string_view name);
 // The constants in force for one scenario: mode defaults, then the scenario's overrides.
 struct CostModel {
   bool ideal = false;
-  double rpc_round_trips_per_item = 0;   // per item and per leg (source leg, target leg)
-  Seconds rpc_server_time{0};            // store service time per RPC, on each leg
-  Seconds item_server_time{0};           // store time per item, not CPU-bound
-  Bytes move_chunk_size{0};              // the pipeline's unit of work
-  double database_ios_per_item = 0;      // random page I/Os per item on each database
-  double move_cpu_cycles_per_item = 0;   // on source, mover and target each
-  double move_cpu_cycles_per_byte = 0;   // on source, mover and target each
-  Bytes tcp_window{0};                   // bounds one RPC stream to window / RTT; 0: none
-  double log_bytes_per_moved_byte = 1;   // target transaction log growth
-  double bad_item_rate = 0;              // probability that one item cannot be read
-  Bytes backup_io_size{65536};           // bytes a streaming backup reads per disk I/O
+  double rpc_round_trips_per_item = 0;  // per item and per leg (source leg, target leg)
+  Seconds rpc_server_time{0};           // store service time per RPC, on each leg
+  Seconds item_server_time{0};          // store time per item, not CPU-bound
+  Bytes move_chunk_size{0};             // the pipeline's unit of work
+  double database_ios_per_item = 0;     // random page I/Os per item on each database
+  double move_cpu_cycles_per_item = 0;  // on source, mover and target each
+  double move_cpu_cycles_per_byte = 0;  // on source, mover and target each
+  Bytes tcp_window{0};                  // bounds one RPC stream to window / RTT; 0: none
+  double log_bytes_per_moved_byte = 1;  // target transaction log growth
+  double bad_item_rate = 0;             // probability that one item cannot be read
+  Bytes backup_io_size{65536};          // bytes a streaming backup reads per disk I/O
   Bytes page_size_2003{4096};
   Bytes page_size_2007{8192};
 

@@ -97,10 +97,9 @@ class Loader {
       }
       if (keys && std::find(keys->begin(), keys->end(), key) == keys->end()) {
         const std::string hint = did_you_mean(key, *keys);
-        error(kv.first, hint.empty()
-                            ? fmt::format("unknown key '{}' in {}", key, what)
-                            : fmt::format("unknown key '{}' in {}; did you mean '{}'?", key, what,
-                                          hint));
+        error(kv.first, hint.empty() ? fmt::format("unknown key '{}' in {}", key, what)
+                                     : fmt::format("unknown key '{}' in {}; did you mean '{}'?",
+                                                   key, what, hint));
       }
     }
     return true;
@@ -130,7 +129,9 @@ class Loader {
   std::optional<std::string> scalar(const YAML::Node& n, std::string_view what) {
     if (!n.IsScalar()) {
       error(n, fmt::format("{} must be a single value, not a {}", what,
-                           n.IsMap() ? "mapping" : n.IsSequence() ? "list" : "null"));
+                           n.IsMap()        ? "mapping"
+                           : n.IsSequence() ? "list"
+                                            : "null"));
       return std::nullopt;
     }
     return n.Scalar();
@@ -148,8 +149,7 @@ class Loader {
     return s;
   }
 
-  std::optional<double> number(const YAML::Node& n, std::string_view what, double min,
-                                double max) {
+  std::optional<double> number(const YAML::Node& n, std::string_view what, double min, double max) {
     auto s = scalar(n, what);
     if (!s) return std::nullopt;
     double v = 0;
@@ -168,8 +168,8 @@ class Loader {
     return v;
   }
 
-  std::optional<std::int64_t> integer(const YAML::Node& n, std::string_view what,
-                                      std::int64_t min, std::int64_t max) {
+  std::optional<std::int64_t> integer(const YAML::Node& n, std::string_view what, std::int64_t min,
+                                      std::int64_t max) {
     auto s = scalar(n, what);
     if (!s) return std::nullopt;
     std::int64_t v = 0;
@@ -252,7 +252,8 @@ class Loader {
     if (slash == std::string::npos || s->find('/', slash + 1) != std::string::npos ||
         !is_name(s->substr(0, slash), false) || !is_name(s->substr(slash + 1), false)) {
       error(n, fmt::format("{} '{}' must name a database as SERVER/DATABASE, e.g. "
-                           "'EX07-HQ1/DB1'", what, *s));
+                           "'EX07-HQ1/DB1'",
+                           what, *s));
       return std::nullopt;
     }
     return DatabaseRef{s->substr(0, slash), s->substr(slash + 1)};
@@ -305,8 +306,9 @@ Scenario Loader::load(const YAML::Node& root) {
   Scenario s;
   s.file = file_;
   if (!root.IsDefined() || root.IsNull()) {
-    diags_.error({file_, 1, 1}, "the scenario is empty: it needs at least 'scenario', 'start', "
-                                "'sites' and 'servers'");
+    diags_.error({file_, 1, 1},
+                 "the scenario is empty: it needs at least 'scenario', 'start', "
+                 "'sites' and 'servers'");
     return s;
   }
   if (!check_map(root, "", "the scenario")) return s;
@@ -477,8 +479,9 @@ void Loader::load_servers(const YAML::Node& n, Scenario& s) {
     if (present(e["routing_group"])) {
       if (version_ok && server.is_2007()) {
         error(e["routing_group"],
-              what + ": routing_group is for Exchange 2003 servers only (all 2007 servers sit "
-                     "in one routing group and route by AD site); remove it");
+              what +
+                  ": routing_group is for Exchange 2003 servers only (all 2007 servers sit "
+                  "in one routing group and route by AD site); remove it");
       } else if (auto nm = name(e["routing_group"], what + " routing_group")) {
         server.routing_group = *nm;
       }
@@ -489,15 +492,14 @@ void Loader::load_servers(const YAML::Node& n, Scenario& s) {
       if (check_sequence(v, what + " roles")) {
         if (v.size() == 0) error(v, what + " has no roles: list at least one");
         for (const YAML::Node& r : v) {
-          auto role = enumeration<Role>(
-              r, what + " role",
-              {{"mailbox", Role::mailbox},
-               {"front_end", Role::front_end},
-               {"bridgehead", Role::bridgehead},
-               {"hub_transport", Role::hub_transport},
-               {"client_access", Role::client_access},
-               {"unified_messaging", Role::unified_messaging},
-               {"edge_transport", Role::edge_transport}});
+          auto role = enumeration<Role>(r, what + " role",
+                                        {{"mailbox", Role::mailbox},
+                                         {"front_end", Role::front_end},
+                                         {"bridgehead", Role::bridgehead},
+                                         {"hub_transport", Role::hub_transport},
+                                         {"client_access", Role::client_access},
+                                         {"unified_messaging", Role::unified_messaging},
+                                         {"edge_transport", Role::edge_transport}});
           if (!role) continue;
           if (server.has(*role)) {
             error(r, fmt::format("{} lists role '{}' twice", what, to_string(*role)));
@@ -508,9 +510,10 @@ void Loader::load_servers(const YAML::Node& n, Scenario& s) {
       }
     }
     if (present(e["cluster"])) {
-      if (auto c = enumeration<ClusterKind>(
-              e["cluster"], what + " cluster",
-              {{"none", ClusterKind::none}, {"ccr", ClusterKind::ccr}, {"scc", ClusterKind::scc}})) {
+      if (auto c = enumeration<ClusterKind>(e["cluster"], what + " cluster",
+                                            {{"none", ClusterKind::none},
+                                             {"ccr", ClusterKind::ccr},
+                                             {"scc", ClusterKind::scc}})) {
         server.cluster = *c;
       }
     }
@@ -527,8 +530,10 @@ void Loader::load_servers(const YAML::Node& n, Scenario& s) {
         if (auto at = require(b, "at", what + " backup"); at.IsDefined()) {
           if (auto text = scalar(at, "backup at")) {
             std::string err;
-            if (auto sec = parse_time_of_day(*text, &err)) backup.at = Seconds{double(*sec)};
-            else error(at, "backup at: " + err);
+            if (auto sec = parse_time_of_day(*text, &err))
+              backup.at = Seconds{double(*sec)};
+            else
+              error(at, "backup at: " + err);
           }
         }
         if (auto t = require(b, "throughput", what + " backup"); t.IsDefined()) {
@@ -566,8 +571,8 @@ void Loader::load_hardware(const YAML::Node& n, Server& server) {
         if (auto x = number(i, what + " database_disk iops", 1, 1e8)) hw.database_disk.iops = *x;
       }
       if (present(v["capacity"])) {
-        if (auto q = quantity(v["capacity"], Dimension::size, what + " database_disk capacity",
-                              0, 1e18)) {
+        if (auto q = quantity(v["capacity"], Dimension::size, what + " database_disk capacity", 0,
+                              1e18)) {
           hw.database_disk.capacity = Bytes{*q};
         }
       }
@@ -739,16 +744,17 @@ void Loader::load_workload(const YAML::Node& n, Scenario& s) {
         if (auto x = number(v, what + " received_per_day", 0, 1e5)) p.received_per_day = *x;
       }
       if (present(e["message_size"])) {
-        if (auto q = quantity(e["message_size"], Dimension::size, what + " message_size", 0,
-                              1e9)) {
+        if (auto q = quantity(e["message_size"], Dimension::size, what + " message_size", 0, 1e9)) {
           p.message_size = Bytes{*q};
         }
       }
       if (present(e["database_iops_2003"])) {
-        p.database_iops_2003 = number(e["database_iops_2003"], what + " database_iops_2003", 0, 1e3);
+        p.database_iops_2003 =
+            number(e["database_iops_2003"], what + " database_iops_2003", 0, 1e3);
       }
       if (present(e["database_iops_2007"])) {
-        p.database_iops_2007 = number(e["database_iops_2007"], what + " database_iops_2007", 0, 1e3);
+        p.database_iops_2007 =
+            number(e["database_iops_2007"], what + " database_iops_2007", 0, 1e3);
       }
       if (present(e["cache_per_user_2007"])) {
         if (auto q = quantity(e["cache_per_user_2007"], Dimension::size,
@@ -788,16 +794,19 @@ void Loader::load_workload(const YAML::Node& n, Scenario& s) {
     }
   };
   mix("clients", "workload.clients",
-      {{"outlook", &w.clients.outlook}, {"owa", &w.clients.owa}, {"pop_imap", &w.clients.pop_imap}});
+      {{"outlook", &w.clients.outlook},
+       {"owa", &w.clients.owa},
+       {"pop_imap", &w.clients.pop_imap}});
   mix("recipients", "workload.recipients",
       {{"same_database", &w.recipients.same_database},
        {"same_site", &w.recipients.same_site},
        {"other_site", &w.recipients.other_site},
        {"internet", &w.recipients.internet}});
   if (present(n["legacy_web_access"])) {
-    if (auto l = enumeration<LegacyWebAccess>(n["legacy_web_access"], "workload legacy_web_access",
-                                              {{"front_end", LegacyWebAccess::front_end},
-                                               {"client_access", LegacyWebAccess::client_access}})) {
+    if (auto l =
+            enumeration<LegacyWebAccess>(n["legacy_web_access"], "workload legacy_web_access",
+                                         {{"front_end", LegacyWebAccess::front_end},
+                                          {"client_access", LegacyWebAccess::client_access}})) {
       w.legacy_web_access = *l;
     }
   }
@@ -826,23 +835,33 @@ void Loader::load_window(const YAML::Node& e, const CivilTime& start, Migration&
   auto from_text = scalar(from, "window from");
   auto to_text = scalar(to, "window to");
   if (!from_text || !to_text) return;
-  const bool from_weekly = !from_text->empty() && std::isalpha(static_cast<unsigned char>((*from_text)[0]));
-  const bool to_weekly = !to_text->empty() && std::isalpha(static_cast<unsigned char>((*to_text)[0]));
+  const bool from_weekly =
+      !from_text->empty() && std::isalpha(static_cast<unsigned char>((*from_text)[0]));
+  const bool to_weekly =
+      !to_text->empty() && std::isalpha(static_cast<unsigned char>((*to_text)[0]));
   if (from_weekly != to_weekly) {
-    error(e, "a move window mixes a weekly time and a date-time: give both as 'Fri 20:00' "
-             "(weekly) or both as '2007-06-08T20:00' (once)");
+    error(e,
+          "a move window mixes a weekly time and a date-time: give both as 'Fri 20:00' "
+          "(weekly) or both as '2007-06-08T20:00' (once)");
     return;
   }
   std::string err;
   if (from_weekly) {
     w.weekly = true;
     auto f = parse_weekly_time(*from_text, &err);
-    if (!f) { error(from, "window from: " + err); return; }
+    if (!f) {
+      error(from, "window from: " + err);
+      return;
+    }
     auto t = parse_weekly_time(*to_text, &err);
-    if (!t) { error(to, "window to: " + err); return; }
+    if (!t) {
+      error(to, "window to: " + err);
+      return;
+    }
     if (*f == *t) {
       error(e, fmt::format("move window {} -> {} is empty (from equals to); for an always-open "
-                           "migration omit 'windows'", *from_text, *to_text));
+                           "migration omit 'windows'",
+                           *from_text, *to_text));
       return;
     }
     w.from_minute_of_week = *f;
@@ -968,12 +987,12 @@ void Loader::load_operations(const YAML::Node& n, Scenario& s) {
     op.pos = pos(e);
     if (!check_map(e, "operations[]", "an operation")) continue;
     if (auto v = require(e, "action", "an operation"); v.IsDefined()) {
-      if (auto a = enumeration<OperationAction>(
-              v, "operation action",
-              {{"create_mailbox", OperationAction::create_mailbox},
-               {"modify_mailbox", OperationAction::modify_mailbox},
-               {"remove_mailbox", OperationAction::remove_mailbox},
-               {"move_mailbox", OperationAction::move_mailbox}})) {
+      if (auto a =
+              enumeration<OperationAction>(v, "operation action",
+                                           {{"create_mailbox", OperationAction::create_mailbox},
+                                            {"modify_mailbox", OperationAction::modify_mailbox},
+                                            {"remove_mailbox", OperationAction::remove_mailbox},
+                                            {"move_mailbox", OperationAction::move_mailbox}})) {
         op.action = *a;
       }
     }
@@ -1046,7 +1065,8 @@ void Loader::load_simulation(const YAML::Node& n, Scenario& s) {
       horizon_ok = false;
     }
   }
-  if (interval_ok && horizon_ok && sim.horizon.value / sim.sample_interval.value > Limits::kMaxSamples) {
+  if (interval_ok && horizon_ok &&
+      sim.horizon.value / sim.sample_interval.value > Limits::kMaxSamples) {
     error(n, fmt::format("simulation: horizon / sample_interval = {:.0f} samples exceeds the limit "
                          "of {:.0f}; lengthen sample_interval",
                          sim.horizon.value / sim.sample_interval.value, Limits::kMaxSamples));
@@ -1070,8 +1090,10 @@ void Loader::load_calibration(const YAML::Node& n, Scenario& s) {
     if (!c) continue;  // reported by check_map
     std::optional<double> v;
     const std::string what = fmt::format("calibration {}", key);
-    if (c->dimension) v = quantity(kv.second, *c->dimension, what, 0, 1e18, true);
-    else v = number(kv.second, what, 0, 1e12);
+    if (c->dimension)
+      v = quantity(kv.second, *c->dimension, what, 0, 1e18, true);
+    else
+      v = number(kv.second, what, 0, 1e12);
     if (v) s.calibration.overrides.push_back({key, *v, pos(kv.second)});
   }
 }

@@ -64,7 +64,8 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
     const bool last = i + 1 == parts.size();
     if (key.empty()) return fmt::format("--set path '{}' has an empty part", path);
     const std::vector<std::string_view>* keys = keys_of(context);
-    if (!keys || (context != "checks[]" && std::find(keys->begin(), keys->end(), key) == keys->end())) {
+    if (!keys ||
+        (context != "checks[]" && std::find(keys->begin(), keys->end(), key) == keys->end())) {
       std::string hint = keys ? did_you_mean(key, *keys) : "";
       return fmt::format("--set path '{}': '{}' is not a key {}{}", path, key,
                          context.empty() ? "of a scenario" : "under '" + context + "'",

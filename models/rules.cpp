@@ -42,13 +42,13 @@ class RuleChecker {
   void run() {
     unique_names();
     references();
-    roles_and_versions();   // L1, L2, L5
-    site_roles();           // L3, L4
+    roles_and_versions();  // L1, L2, L5
+    site_roles();          // L3, L4
     databases();
     const bool sites_ok = connectivity();  // L8
-    connectors(sites_ok);   // L7 (+ hairpin warning)
-    migration();            // L9, L10, L11, windows, scheduler
-    operations();           // management tools
+    connectors(sites_ok);                  // L7 (+ hairpin warning)
+    migration();                           // L9, L10, L11, windows, scheduler
+    operations();                          // management tools
     limits();
     check_scenario_checks(s_, d_);  // the `checks` expressions (models/checks.hpp)
   }
@@ -74,18 +74,18 @@ class RuleChecker {
       auto [it, fresh] = servers.emplace(x.name, &x);
       if (!fresh) {
         const bool upgrade = it->second->version != x.version;
-        d_.error(x.pos, upgrade
-                            ? fmt::format("server '{}' appears as Exchange {} and {}: there is no "
-                                          "in-place upgrade (L6); a 2007 server is a new machine "
-                                          "with its own name",
-                                          x.name, to_string(it->second->version),
-                                          to_string(x.version))
-                            : fmt::format("duplicate server name '{}'", x.name));
+        d_.error(x.pos,
+                 upgrade ? fmt::format("server '{}' appears as Exchange {} and {}: there is no "
+                                       "in-place upgrade (L6); a 2007 server is a new machine "
+                                       "with its own name",
+                                       x.name, to_string(it->second->version), to_string(x.version))
+                         : fmt::format("duplicate server name '{}'", x.name));
       }
       std::set<std::string> dbs;
       for (const Database& db : x.databases) {
         if (!db.name.empty() && !dbs.insert(db.name).second) {
-          d_.error(db.pos, fmt::format("duplicate database name '{}' on server '{}'", db.name, x.name));
+          d_.error(db.pos,
+                   fmt::format("duplicate database name '{}' on server '{}'", db.name, x.name));
         }
       }
     }
@@ -131,8 +131,8 @@ class RuleChecker {
     std::vector<std::string_view> known;
     for (const Database& db : sv->databases) known.push_back(db.name);
     d_.error(pos, fmt::format("{} names database '{}' on server '{}', which has no such "
-                              "database{}", what, ref.database, ref.server,
-                              suggestion(ref.database, known)));
+                              "database{}",
+                              what, ref.database, ref.server, suggestion(ref.database, known)));
     return false;
   }
 
@@ -160,18 +160,21 @@ class RuleChecker {
 
   void roles_and_versions() {
     for (const Server& sv : s_.servers) {
-      const std::string who = fmt::format("server '{}' (Exchange {})", sv.name, to_string(sv.version));
+      const std::string who =
+          fmt::format("server '{}' (Exchange {})", sv.name, to_string(sv.version));
       // L5: roles of the other version.
       for (Role r : sv.roles) {
         const bool only_2003 = r == Role::front_end || r == Role::bridgehead;
         if (sv.is_2003() && is_2007_role(r)) {
           d_.error(sv.roles_pos, fmt::format("{} has the Exchange 2007 role '{}' (L5): 2007 roles "
                                              "run only on 2007 servers; add a new 2007 server "
-                                             "for it", who, to_string(r)));
+                                             "for it",
+                                             who, to_string(r)));
         } else if (sv.is_2007() && only_2003) {
           d_.error(sv.roles_pos,
                    fmt::format("{} has the Exchange 2003 role '{}' (L5): in 2007 use "
-                               "{} instead", who, to_string(r),
+                               "{} instead",
+                               who, to_string(r),
                                r == Role::front_end ? "client_access" : "hub_transport"));
         }
       }
@@ -180,25 +183,29 @@ class RuleChecker {
         if (sv.roles.size() > 1) {
           d_.error(sv.roles_pos, fmt::format("{} combines edge_transport with other roles (L1): "
                                              "an Edge Transport server holds no other role; "
-                                             "move the others to another server", who));
+                                             "move the others to another server",
+                                             who));
         }
         if (sv.subscribed_site.empty()) {
           d_.error(sv.pos, fmt::format("{} is an Edge Transport server without "
                                        "'subscribed_site' (L1): name the AD site whose hubs it "
-                                       "synchronises with (EdgeSync)", who));
+                                       "synchronises with (EdgeSync)",
+                                       who));
         } else if (const Site* site = s_.find_site(sv.subscribed_site)) {
-          const bool has_hub = std::any_of(s_.servers.begin(), s_.servers.end(), [&](const Server& o) {
-            return o.is_2007() && o.has(Role::hub_transport) && o.site == site->name;
-          });
+          const bool has_hub =
+              std::any_of(s_.servers.begin(), s_.servers.end(), [&](const Server& o) {
+                return o.is_2007() && o.has(Role::hub_transport) && o.site == site->name;
+              });
           if (!has_hub) {
             d_.error(sv.pos, fmt::format("{} subscribes to site '{}', which has no 2007 "
                                          "hub_transport (L1): add a Hub Transport there or "
-                                         "subscribe to a site that has one", who, site->name));
+                                         "subscribe to a site that has one",
+                                         who, site->name));
           }
           if (site->name == sv.site) {
             d_.error(sv.pos, fmt::format("{} subscribes to its own site '{}' (L1): an Edge sits "
-                                         "in a perimeter network, outside the AD sites", who,
-                                         sv.site));
+                                         "in a perimeter network, outside the AD sites",
+                                         who, sv.site));
           }
         } else {
           site_ref(sv.subscribed_site, sv.pos, fmt::format("server '{}' subscribed_site", sv.name));
@@ -207,14 +214,16 @@ class RuleChecker {
           if (&o != &sv && o.site == sv.site && !o.has(Role::edge_transport)) {
             d_.warning(sv.site_pos, fmt::format("Edge '{}' shares site '{}' with server '{}' "
                                                 "(L1): an Edge belongs in a perimeter network "
-                                                "of its own", sv.name, sv.site, o.name));
+                                                "of its own",
+                                                sv.name, sv.site, o.name));
             break;
           }
         }
       } else if (!sv.subscribed_site.empty()) {
         d_.error(sv.pos, fmt::format("{} has 'subscribed_site' but is not an Edge Transport "
                                      "server (L1): only an Edge subscribes to an AD site; "
-                                     "remove the key", who));
+                                     "remove the key",
+                                     who));
       }
       // L2: a clustered 2007 mailbox server holds only the mailbox role; UM never clustered.
       if (sv.cluster != ClusterKind::none) {
@@ -224,12 +233,13 @@ class RuleChecker {
                                              "(L2): Unified Messaging is never on a cluster",
                                              who, kind));
         }
-        if (sv.is_2007() &&
-            std::any_of(sv.roles.begin(), sv.roles.end(), [](Role r) { return r != Role::mailbox; })) {
+        if (sv.is_2007() && std::any_of(sv.roles.begin(), sv.roles.end(),
+                                        [](Role r) { return r != Role::mailbox; })) {
           d_.error(sv.roles_pos, fmt::format("{} is a clustered mailbox server ({}) with other "
                                              "roles (L2): a CCR/SCC cluster holds only mailbox; "
                                              "put hub_transport and client_access on other "
-                                             "servers", who, kind));
+                                             "servers",
+                                             who, kind));
         }
       }
     }
@@ -261,7 +271,8 @@ class RuleChecker {
       if (sv.has(Role::unified_messaging) && !site_has_2007(sv.site, Role::hub_transport)) {
         d_.error(sv.roles_pos, fmt::format("server '{}' has unified_messaging but site '{}' has "
                                            "no 2007 hub_transport (L4): UM submits voice mail "
-                                           "through a Hub in its own site", sv.name, sv.site));
+                                           "through a Hub in its own site",
+                                           sv.name, sv.site));
       }
     }
   }
@@ -272,7 +283,8 @@ class RuleChecker {
       if (!sv.databases.empty() && !sv.roles.empty() && !sv.has(Role::mailbox)) {
         d_.error(sv.databases.front().pos,
                  fmt::format("server '{}' has databases but not the mailbox role: mailbox "
-                             "databases live on mailbox servers", sv.name));
+                             "databases live on mailbox servers",
+                             sv.name));
       }
     }
   }
@@ -291,7 +303,8 @@ class RuleChecker {
       if (const int i = s_.site_index(sv.site); i >= 0) used.insert(i);
     }
     std::vector<int> comp_of(s_.sites.size());
-    for (size_t c = 0; c < comps.size(); ++c) for (int site : comps[c]) comp_of[size_t(site)] = int(c);
+    for (size_t c = 0; c < comps.size(); ++c)
+      for (int site : comps[c]) comp_of[size_t(site)] = int(c);
     if (used.empty()) return true;
     const int first = *used.begin();
     bool ok = true;
@@ -301,7 +314,8 @@ class RuleChecker {
         const Site& b = s_.sites[size_t(site)];
         d_.error(b.pos, fmt::format("site '{}' has servers but no path of links to site '{}' "
                                     "(L8): add a link, e.g. {{ between: [{}, {}], bandwidth: "
-                                    "10 Mbps, latency: 30 ms }}", b.name, a.name, a.name, b.name));
+                                    "10 Mbps, latency: 30 ms }}",
+                                    b.name, a.name, a.name, b.name));
         ok = false;
       }
     }
@@ -324,19 +338,22 @@ class RuleChecker {
       const Server& a = *s_.find_server(c.server_a);
       const Server& b = *s_.find_server(c.server_b);
       const auto end_ok = [](const Server& x) {
-        return (x.is_2003() && x.has(Role::bridgehead)) || (x.is_2007() && x.has(Role::hub_transport));
+        return (x.is_2003() && x.has(Role::bridgehead)) ||
+               (x.is_2007() && x.has(Role::hub_transport));
       };
       if (!end_ok(a) || !end_ok(b)) {
         const Server& bad = end_ok(a) ? b : a;
         d_.error(c.pos, fmt::format("routing group connector {} <-> {}: '{}' is neither a 2003 "
                                     "bridgehead nor a 2007 hub_transport; a connector joins "
-                                    "bridgeheads and hubs", a.name, b.name, bad.name));
+                                    "bridgeheads and hubs",
+                                    a.name, b.name, bad.name));
         continue;
       }
       if (a.is_2007() && b.is_2007()) {
         d_.error(c.pos, fmt::format("routing group connector {} <-> {} joins two 2007 hubs: "
                                     "2007 routes between hubs by AD site links, no connector "
-                                    "needed; remove it", a.name, b.name));
+                                    "needed; remove it",
+                                    a.name, b.name));
         continue;
       }
       if (a.is_2003() && b.is_2003() && a.routing_group == b.routing_group) {
@@ -349,9 +366,9 @@ class RuleChecker {
     }
     const bool has_2003 = std::any_of(s_.servers.begin(), s_.servers.end(),
                                       [](const Server& x) { return x.is_2003(); });
-    const bool has_2007_hub = std::any_of(s_.servers.begin(), s_.servers.end(), [](const Server& x) {
-      return x.is_2007() && x.has(Role::hub_transport);
-    });
+    const bool has_2007_hub =
+        std::any_of(s_.servers.begin(), s_.servers.end(),
+                    [](const Server& x) { return x.is_2007() && x.has(Role::hub_transport); });
     const bool coexist = has_2003 && std::any_of(s_.servers.begin(), s_.servers.end(),
                                                  [](const Server& x) { return x.is_2007(); });
     if (!coexist) return;
@@ -371,12 +388,14 @@ class RuleChecker {
       if (!bh && !roles_known) return;  // roles reported broken: the bridgehead may be there
       if (!bh) {
         const Server* first_2003 = nullptr;
-        for (const Server& x : s_.servers) if (!first_2003 && x.is_2003()) first_2003 = &x;
+        for (const Server& x : s_.servers)
+          if (!first_2003 && x.is_2003()) first_2003 = &x;
         d_.error(first_2003->roles_pos,
                  fmt::format("no 2003 bridgehead for the coexistence connector (L7): mail "
                              "between 2003 and 2007 crosses a routing group connector from a "
                              "2003 bridgehead to a 2007 hub; add 'bridgehead' to the roles of "
-                             "a 2003 server such as '{}'", first_2003->name));
+                             "a 2003 server such as '{}'",
+                             first_2003->name));
         return;
       }
       if (!clean) return;
@@ -384,14 +403,15 @@ class RuleChecker {
       c.server_a = bh->name;
       c.server_b = hub->name;
       c.implicit = true;
-      c.pos = s_.connectors.routing_group.empty() ? hub->pos : s_.connectors.routing_group.front().pos;
+      c.pos =
+          s_.connectors.routing_group.empty() ? hub->pos : s_.connectors.routing_group.front().pos;
       s_.connectors.routing_group.push_back(c);
       coexistence = 1;
       d_.warning(hub->pos, fmt::format("no coexistence connector declared (L7): created one "
                                        "between 2003 bridgehead '{}' and 2007 hub '{}', as "
                                        "Exchange setup does; declare it under "
-                                       "connectors.routing_group to choose the pair", bh->name,
-                                       hub->name));
+                                       "connectors.routing_group to choose the pair",
+                                       bh->name, hub->name));
     }
     if (!clean) return;
     // Every 2003 routing group holding mailboxes must reach the 2007 group.
@@ -418,24 +438,26 @@ class RuleChecker {
       for (const Hairpin& h : find_hairpins(s_, g, router)) {
         std::vector<std::string> names;
         for (int site : h.path_sites) names.push_back(s_.sites[size_t(site)].name);
-        d_.warning(s_.sites[size_t(h.site)].pos,
-                   fmt::format("mail between 2003 server '{}' and 2007 server '{}', both in "
-                               "site '{}', travels {} through a distant coexistence connector "
-                               "(hairpin): add a routing group connector between a bridgehead "
-                               "and a hub in '{}'",
-                               s_.servers[size_t(h.server_2003)].name,
-                               s_.servers[size_t(h.server_2007)].name,
-                               s_.sites[size_t(h.site)].name, join(names, " -> "),
-                               s_.sites[size_t(h.site)].name));
+        d_.warning(
+            s_.sites[size_t(h.site)].pos,
+            fmt::format("mail between 2003 server '{}' and 2007 server '{}', both in "
+                        "site '{}', travels {} through a distant coexistence connector "
+                        "(hairpin): add a routing group connector between a bridgehead "
+                        "and a hub in '{}'",
+                        s_.servers[size_t(h.server_2003)].name,
+                        s_.servers[size_t(h.server_2007)].name, s_.sites[size_t(h.site)].name,
+                        join(names, " -> "), s_.sites[size_t(h.site)].name));
       }
     }
     std::set<std::string> groups;
-    for (const Server& x : s_.servers) if (x.is_2003()) groups.insert(x.routing_group);
+    for (const Server& x : s_.servers)
+      if (x.is_2003()) groups.insert(x.routing_group);
     if (groups.size() > 1 && coexistence > 1) {
       d_.warning(s_.connectors.routing_group.front().pos,
                  fmt::format("{} 2003 routing groups and {} coexistence connectors (L7): suppress "
                              "link-state updates on the 2003 servers (SuppressStateChanges), or "
-                             "2003 and 2007 may route in loops", groups.size(), coexistence));
+                             "2003 and 2007 may route in loops",
+                             groups.size(), coexistence));
     }
   }
 
@@ -457,14 +479,16 @@ class RuleChecker {
       if (!ok) {
         d_.error(s_.connectors.internet_pos,
                  fmt::format("connectors.internet via '{}': internet mail enters through an "
-                             "Edge, a 2007 hub_transport or a 2003 bridgehead", v.name));
+                             "Edge, a 2007 hub_transport or a 2003 bridgehead",
+                             v.name));
       }
     }
     if (s_.workload.legacy_web_access == LegacyWebAccess::front_end &&
         std::none_of(s_.servers.begin(), s_.servers.end(),
                      [](const Server& x) { return x.is_2003() && x.has(Role::front_end); })) {
-      d_.error(s_.workload.pos, "workload legacy_web_access is front_end, but there is no 2003 "
-                                "front_end server; use client_access");
+      d_.error(s_.workload.pos,
+               "workload legacy_web_access is front_end, but there is no 2003 "
+               "front_end server; use client_access");
     }
     if (!m.present) return;
     // L10: the mover is a 2007 server that is not an Edge.
@@ -473,11 +497,13 @@ class RuleChecker {
       if (mv.is_2003()) {
         d_.error(m.mover_pos, fmt::format("migration mover '{}' is an Exchange 2003 server (L10): "
                                           "2003 tools cannot move mailboxes to 2007; run "
-                                          "Move-Mailbox from a 2007 server", mv.name));
+                                          "Move-Mailbox from a 2007 server",
+                                          mv.name));
       } else if (mv.has(Role::edge_transport)) {
         d_.error(m.mover_pos, fmt::format("migration mover '{}' is an Edge Transport server "
                                           "(L10): it is outside the domain; run Move-Mailbox "
-                                          "from a 2007 server in an AD site", mv.name));
+                                          "from a 2007 server in an AD site",
+                                          mv.name));
       }
     }
     if (!make_scheduler(m.scheduler)) {
@@ -488,8 +514,8 @@ class RuleChecker {
     }
     for (auto [i, j] : overlapping_windows(m.windows, s_.start, s_.simulation.horizon)) {
       d_.error(m.windows[j].pos, fmt::format("move window {} overlaps window {} (line {}): "
-                                             "merge them into one", j + 1, i + 1,
-                                             m.windows[i].pos.line));
+                                             "merge them into one",
+                                             j + 1, i + 1, m.windows[i].pos.line));
     }
     // L9: sources are mailbox databases, targets 2007 mailbox databases; a mailbox in at
     // most one batch.
@@ -499,8 +525,8 @@ class RuleChecker {
       const bool to_ok = database_ref(b.to, b.to_pos, fmt::format("batch '{}' to", b.name));
       if (to_ok && s_.find_server(b.to.server)->is_2003()) {
         d_.error(b.to_pos, fmt::format("batch '{}' moves to '{}', an Exchange 2003 database "
-                                       "(L9): targets are 2007 mailbox databases", b.name,
-                                       b.to.text()));
+                                       "(L9): targets are 2007 mailbox databases",
+                                       b.name, b.to.text()));
       }
       if (from_ok && to_ok && b.from.server == b.to.server && b.from.database == b.to.database) {
         d_.error(b.to_pos, fmt::format("batch '{}' moves '{}' onto itself", b.name, b.from.text()));
@@ -518,7 +544,8 @@ class RuleChecker {
       if (it != taken.end()) {
         d_.error(b.pos, fmt::format("batch '{}' and batch '{}' both take mailbox {} (L9): a "
                                     "mailbox is in at most one batch; each batch takes the first "
-                                    "mailboxes of its database", b.name, it->second.first->name,
+                                    "mailboxes of its database",
+                                    b.name, it->second.first->name,
                                     mailbox_id(b.from.server, b.from.database, 1)));
         continue;
       }
@@ -545,14 +572,16 @@ class RuleChecker {
       } else if (left_on_2003 > 0 && !m.batches.empty()) {
         d_.warning(m.pos, fmt::format("{} of {} mailboxes stay on Exchange 2003 after the last "
                                       "batch (L11): coexistence, and its routing group "
-                                      "connector traffic, continues", left_on_2003, total_2003));
+                                      "connector traffic, continues",
+                                      left_on_2003, total_2003));
       }
     }
   }
 
   void operations() {
     for (const Operation& op : s_.operations) {
-      if (!database_ref(op.database, op.pos, fmt::format("operation {}", to_string(op.action)))) continue;
+      if (!database_ref(op.database, op.pos, fmt::format("operation {}", to_string(op.action))))
+        continue;
       const Server& sv = *s_.find_server(op.database.server);
       const bool tool_2003 = op.tool == AdminTool::aduc_2003 || op.tool == AdminTool::esm_2003;
       if (tool_2003 && sv.is_2007()) {
@@ -562,13 +591,15 @@ class RuleChecker {
       } else if (!tool_2003 && sv.is_2003() && op.action == OperationAction::create_mailbox) {
         d_.error(op.pos, fmt::format("operation create_mailbox with {} on '{}': Exchange 2007 "
                                      "tools manage 2003 mailboxes but cannot create them; use "
-                                     "aduc_2003", to_string(op.tool), op.database.text()));
+                                     "aduc_2003",
+                                     to_string(op.tool), op.database.text()));
       }
       if (op.to && database_ref(*op.to, op.pos, "operation move_mailbox to")) {
         if (tool_2003 && s_.find_server(op.to->server)->is_2007()) {
           d_.error(op.pos, fmt::format("operation move_mailbox with {} to '{}': 2003 tools "
                                        "cannot move mailboxes to 2007; use Move-Mailbox (ems) or "
-                                       "emc", to_string(op.tool), op.to->text()));
+                                       "emc",
+                                       to_string(op.tool), op.to->text()));
         }
       }
     }
@@ -581,7 +612,8 @@ class RuleChecker {
     }
     if (total > Limits::kMaxMailboxesTotal) {
       d_.error({s_.file, 1, 1}, fmt::format("the scenario holds {} mailboxes, more than the limit "
-                                            "of {}", total, Limits::kMaxMailboxesTotal));
+                                            "of {}",
+                                            total, Limits::kMaxMailboxesTotal));
     }
   }
 
@@ -591,7 +623,9 @@ class RuleChecker {
 
 }  // namespace
 
-void check_rules(Scenario& s, Diagnostics& d) { RuleChecker(s, d).run(); }
+void check_rules(Scenario& s, Diagnostics& d) {
+  RuleChecker(s, d).run();
+}
 
 LoadResult load_and_check(const std::string& path, const LoadOptions& options) {
   LoadResult r = load_scenario_file(path, options);

@@ -20,8 +20,9 @@ struct WeightedEdge {
   double cost = 0;
 };
 
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                    boost::property<boost::edge_weight_t, double>>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, double>>;
 
 // Weight with a hop tie-break: among equal-cost paths the one with fewer hops wins.
 constexpr double kHopTieBreak = 1e-7;
@@ -165,7 +166,9 @@ std::vector<std::vector<int>> SiteGraph::components() const {
 
 namespace {
 
-constexpr const char* k2007Group = "\x01" "2007";  // the 2007 routing group's node key
+constexpr const char* k2007Group =
+    "\x01"
+    "2007";  // the 2007 routing group's node key
 
 struct GroupGraph {
   std::vector<std::string> groups;         // node names: 2003 routing groups, then the 2007 group

@@ -75,8 +75,8 @@ class MailRouter {
   int bridgehead_of_group(const std::string& routing_group) const;
 
  private:
-  std::vector<MailHop> path_2003(int from, int to) const;                // 2003 -> 2003
-  std::vector<MailHop> hub_path(int from_hub, int to_hub) const;           // 2007 hub -> hub
+  std::vector<MailHop> path_2003(int from, int to) const;         // 2003 -> 2003
+  std::vector<MailHop> hub_path(int from_hub, int to_hub) const;  // 2007 hub -> hub
   // From a 2003 server to a 2007 hub across the cheapest coexistence connector, or back.
   std::vector<MailHop> cross_to_2007(int server_2003, int recipient_site) const;
   std::vector<MailHop> cross_to_2003(int hub_2007, int server_2003) const;
@@ -90,8 +90,8 @@ class MailRouter {
 };
 
 struct Hairpin {
-  int site = -1;               // where sender and recipient both are
-  std::vector<int> path_sites; // the sites the mail visits
+  int site = -1;                // where sender and recipient both are
+  std::vector<int> path_sites;  // the sites the mail visits
   int server_2003 = -1;
   int server_2007 = -1;
 };

@@ -30,17 +30,20 @@ constexpr std::array<Point, 4> kLogsPerDay{{{25, 6}, {50, 12}, {100, 24}, {150, 
 UserCost user_cost(const Profile& p, ExchangeVersion v) {
   const double messages = p.sent_per_day + p.received_per_day;
   UserCost c;
-  const double logs = p.log_files_per_day ? *p.log_files_per_day : interpolate(kLogsPerDay, messages);
+  const double logs =
+      p.log_files_per_day ? *p.log_files_per_day : interpolate(kLogsPerDay, messages);
   c.log_bytes_per_day = Bytes{logs * 1e6};
   if (v == ExchangeVersion::v2003) {
     c.database_iops = p.database_iops_2003 ? *p.database_iops_2003 : messages / 140.0;
     c.read_fraction = 0.70;
     c.cache = Bytes{0};  // a shared, capped cache: see kCache2003Bytes
   } else {
-    c.database_iops = p.database_iops_2007 ? *p.database_iops_2007 : interpolate(kIops2007, messages);
+    c.database_iops =
+        p.database_iops_2007 ? *p.database_iops_2007 : interpolate(kIops2007, messages);
     c.read_fraction = 0.50;
     const double cache_mb = interpolate(kCacheMb2007, messages);
-    c.cache = p.cache_per_user_2007 ? *p.cache_per_user_2007 : Bytes{(cache_mb < 2 ? 2 : cache_mb) * 1e6};
+    c.cache =
+        p.cache_per_user_2007 ? *p.cache_per_user_2007 : Bytes{(cache_mb < 2 ? 2 : cache_mb) * 1e6};
   }
   return c;
 }

@@ -8,10 +8,10 @@
 namespace coexlab {
 
 struct UserCost {
-  double database_iops = 0;   // random I/Os per second at the busy-hour average
-  double read_fraction = 0;   // share of those I/Os that are reads
-  Bytes cache{0};             // database cache the user needs (2007)
-  Bytes log_bytes_per_day{0}; // transaction log generated per day
+  double database_iops = 0;    // random I/Os per second at the busy-hour average
+  double read_fraction = 0;    // share of those I/Os that are reads
+  Bytes cache{0};              // database cache the user needs (2007)
+  Bytes log_bytes_per_day{0};  // transaction log generated per day
 };
 
 // Exchange 2003 (TechNet bb125019): light 0.5 IOPS at 20 sent / 50 received a day, average

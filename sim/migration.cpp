@@ -31,9 +31,8 @@ struct MovePath {
 // The simulator is also what the schedulers query about live per-server state.
 class MigrationModel final : private ResourceView {
  public:
-  MigrationModel(const Scenario& s, const CostModel& cost, Platform& platform,
-                 Recording& recording, std::vector<ServerState>& servers,
-                 std::unique_ptr<MoveScheduler> scheduler)
+  MigrationModel(const Scenario& s, const CostModel& cost, Platform& platform, Recording& recording,
+                 std::vector<ServerState>& servers, std::unique_ptr<MoveScheduler> scheduler)
       : s_(s), cost_(cost), platform_(platform), rec_(recording), servers_(servers) {
     mailboxes_ = generate_mailboxes(s);
     queue_ = build_move_queue(s, mailboxes_);
@@ -49,7 +48,8 @@ class MigrationModel final : private ResourceView {
     for (const MoveRequest& r : queue_) pending_.push_back(r.queue_index);
     attempts_.assign(queue_.size(), 0);
     queued_at_.assign(queue_.size(), 0.0);
-    for (const MoveRequest& r : queue_) queued_at_[size_t(r.queue_index)] = std::max(0.0, r.not_before.value);
+    for (const MoveRequest& r : queue_)
+      queued_at_[size_t(r.queue_index)] = std::max(0.0, r.not_before.value);
     fail_item_.assign(queue_.size(), -1);
     bad_before_fail_.assign(queue_.size(), 0);
     draw_bad_items();
@@ -84,13 +84,16 @@ class MigrationModel final : private ResourceView {
     for (MoveAttempt& a : rec_.attempts) {
       if (a.state == MoveState::unfinished && a.end.value == 0) a.end = Seconds{end_time};
     }
-    const bool unfinished = std::any_of(rec_.attempts.begin(), rec_.attempts.end(),
-                                        [](const MoveAttempt& a) { return a.state == MoveState::unfinished; });
+    const bool unfinished =
+        std::any_of(rec_.attempts.begin(), rec_.attempts.end(),
+                    [](const MoveAttempt& a) { return a.state == MoveState::unfinished; });
     if (!pending_.empty() || !in_flight_.empty() || unfinished) rec_.reached_horizon = true;
   }
 
   // The end of the simulated period: the last thread's stop (or the engine's clock).
-  double finished_at(double engine_clock) const { return finished_at_ >= 0 ? finished_at_ : engine_clock; }
+  double finished_at(double engine_clock) const {
+    return finished_at_ >= 0 ? finished_at_ : engine_clock;
+  }
   const std::vector<Mailbox>& mailboxes() const { return mailboxes_; }
   const std::vector<MoveRequest>& queue() const { return queue_; }
 
@@ -107,7 +110,8 @@ class MigrationModel final : private ResourceView {
       int count = 0;
       while (true) {
         // Gap to the next bad item: geometric on {1, 2, ...}.
-        const double gap = p >= 1.0 ? 1.0 : std::floor(std::log(rng.uniform_open0()) / std::log1p(-p)) + 1;
+        const double gap =
+            p >= 1.0 ? 1.0 : std::floor(std::log(rng.uniform_open0()) / std::log1p(-p)) + 1;
         if (gap > double(m.items)) break;
         pos += static_cast<std::int64_t>(gap);
         if (pos >= m.items) break;
@@ -136,8 +140,8 @@ class MigrationModel final : private ResourceView {
       links.insert(links.end(), out.links.begin(), out.links.end());
       links.emplace_back(tgt.database_disk, Dir::NONE);
       links.emplace_back(tgt.log_disk, Dir::NONE);
-      const std::string name = s_.servers[size_t(r.source_server)].name + ">" +
-                               s_.servers[size_t(r.target_server)].name;
+      const std::string name =
+          s_.servers[size_t(r.source_server)].name + ">" + s_.servers[size_t(r.target_server)].name;
       MovePath path;
       path.setup_latency = in.latency + out.latency;
       path.rtt_sum = (in.latency + out.latency) * 2.0;
@@ -145,8 +149,9 @@ class MigrationModel final : private ResourceView {
       // Each leg is its own RPC connection: the slower leg's window / RTT bounds every
       // move's stream on this path, each on its own.
       if (cost_.tcp_window.value > 0 && path.rtt_max.value > 0) {
-        links.emplace_back(platform_.add_rate_limit("window:" + name, cost_.tcp_window.value / path.rtt_max.value),
-                           Dir::NONE);
+        links.emplace_back(
+            platform_.add_rate_limit("window:" + name, cost_.tcp_window.value / path.rtt_max.value),
+            Dir::NONE);
       }
       path.data = platform_.add_channel("move:" + name, links);
       paths_.emplace(key, path);
@@ -161,9 +166,11 @@ class MigrationModel final : private ResourceView {
       if (!sv.backup) continue;
       const ServerPlatform& sp = platform_.server(int(i));
       const double scale = sp.page_size / cost_.backup_io_size.value;
-      sg4::Link* limit = platform_.add_rate_limit("backup:" + sv.name, sv.backup->throughput.value * scale);
-      backup_channels_.emplace(int(i), platform_.add_channel("backup:" + sv.name, {sg4::LinkInRoute(sp.database_disk),
-                                                                                  sg4::LinkInRoute(limit)}));
+      sg4::Link* limit =
+          platform_.add_rate_limit("backup:" + sv.name, sv.backup->throughput.value * scale);
+      backup_channels_.emplace(
+          int(i), platform_.add_channel("backup:" + sv.name, {sg4::LinkInRoute(sp.database_disk),
+                                                              sg4::LinkInRoute(limit)}));
     }
   }
 
@@ -173,15 +180,17 @@ class MigrationModel final : private ResourceView {
 
   // ---- the queue ------------------------------------------------------------------------------
   struct Decision {
-    int queue_index = -1;  // >= 0: start it
+    int queue_index = -1;     // >= 0: start it
     double wake_at = kNever;  // otherwise: re-check no later than this
   };
 
   bool throttled(const MoveRequest& r) const {
     const Throttles& t = s_.migration.throttles;
     const auto over = [](const std::optional<int>& limit, int n) { return limit && n >= *limit; };
-    return over(t.per_source_database, db_in_flight_src_[size_t(r.source_server)][size_t(r.source_database)]) ||
-           over(t.per_target_database, db_in_flight_tgt_[size_t(r.target_server)][size_t(r.target_database)]) ||
+    return over(t.per_source_database,
+                db_in_flight_src_[size_t(r.source_server)][size_t(r.source_database)]) ||
+           over(t.per_target_database,
+                db_in_flight_tgt_[size_t(r.target_server)][size_t(r.target_database)]) ||
            over(t.per_source_server, srv_in_flight_src_[size_t(r.source_server)]) ||
            over(t.per_target_server, srv_in_flight_tgt_[size_t(r.target_server)]);
   }
@@ -201,7 +210,8 @@ class MigrationModel final : private ResourceView {
         d.wake_at = std::min(d.wake_at, r.not_before.value);
         continue;
       }
-      if (!servers_[size_t(r.source_server)].mounted || !servers_[size_t(r.target_server)].mounted) continue;
+      if (!servers_[size_t(r.source_server)].mounted || !servers_[size_t(r.target_server)].mounted)
+        continue;
       if (throttled(r)) continue;
       eligible_.push_back(q);
     }
@@ -254,7 +264,8 @@ class MigrationModel final : private ResourceView {
 
   void note_chunk(const MoveRequest& r, double bytes) {
     const double now = sg4::Engine::get_clock();
-    for (RecentChunks* chunks : {&recent_source_[size_t(r.source_server)], &recent_target_[size_t(r.target_server)]}) {
+    for (RecentChunks* chunks :
+         {&recent_source_[size_t(r.source_server)], &recent_target_[size_t(r.target_server)]}) {
       chunks->emplace_back(now, bytes);
       while (!chunks->empty() && chunks->front().first <= now - recent_window_) chunks->pop_front();
     }
@@ -356,7 +367,8 @@ class MigrationModel final : private ResourceView {
     const double start = sg4::Engine::get_clock();
     const auto window = window_at_or_after(windows_, Seconds{start});
     const bool cancel_at_end = s_.migration.on_window_end == WindowEndPolicy::cancel;
-    const double deadline = std::min(horizon_, cancel_at_end && window ? window->to.value : horizon_);
+    const double deadline =
+        std::min(horizon_, cancel_at_end && window ? window->to.value : horizon_);
 
     const size_t row = rec_.attempts.size();
     {
@@ -379,7 +391,8 @@ class MigrationModel final : private ResourceView {
     const std::int64_t fail_item = fail_item_[size_t(q)];
     const double size = m.size.value;
     const std::int64_t items = m.items;
-    const double chunk = cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
+    const double chunk =
+        cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
     const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
     const Server& tgt_server = s_.servers[size_t(r.target_server)];
     ServerState& tgt_state = servers_[size_t(r.target_server)];
@@ -388,15 +401,18 @@ class MigrationModel final : private ResourceView {
     for (std::int64_t c = 0; c < chunks && !interrupted; ++c) {
       // Integer split of bytes and items over the chunks.
       const auto split = [chunks, c](double total) {
-        return std::floor(total * double(c + 1) / double(chunks)) - std::floor(total * double(c) / double(chunks));
+        return std::floor(total * double(c + 1) / double(chunks)) -
+               std::floor(total * double(c) / double(chunks));
       };
       double bytes = split(size);
       auto chunk_items = static_cast<std::int64_t>(split(double(items)));
-      const std::int64_t first_item = static_cast<std::int64_t>(std::floor(double(items) * double(c) / double(chunks)));
+      const std::int64_t first_item =
+          static_cast<std::int64_t>(std::floor(double(items) * double(c) / double(chunks)));
       bool fails_here = fail_item >= first_item && fail_item < first_item + chunk_items;
       if (fails_here) {
         // The move reads up to the bad item that exceeds the limit, then gives up.
-        const double fraction = double(fail_item - first_item) / double(std::max<std::int64_t>(chunk_items, 1));
+        const double fraction =
+            double(fail_item - first_item) / double(std::max<std::int64_t>(chunk_items, 1));
         bytes = std::floor(bytes * fraction);
         chunk_items = fail_item - first_item;
       }
@@ -418,9 +434,9 @@ class MigrationModel final : private ResourceView {
       // RPC round trips and store work per item: latency, not bandwidth.
       // Each item costs rpc_round_trips_per_item RPCs on the source leg and as many on the
       // target leg, each a network round trip plus the store's service time.
-      const double per_item = cost_.rpc_round_trips_per_item *
-                                  (path.rtt_sum.value + 2 * cost_.rpc_server_time.value) +
-                              cost_.item_server_time.value;
+      const double per_item =
+          cost_.rpc_round_trips_per_item * (path.rtt_sum.value + 2 * cost_.rpc_server_time.value) +
+          cost_.item_server_time.value;
       const double rpc_time = double(chunk_items) * per_item;
       if (!sleep_bounded(sg4::Engine::get_clock() + rpc_time, deadline)) {
         interrupted = true;
@@ -436,7 +452,8 @@ class MigrationModel final : private ResourceView {
         const double io_bytes = double(chunk_items) * cost_.database_ios_per_item * sp.page_size;
         if (io_bytes >= 1) running.push_back(start_flow(disk_channel(sp), io_bytes));
       }
-      const double cycles = double(chunk_items) * cost_.move_cpu_cycles_per_item + bytes * cost_.move_cpu_cycles_per_byte;
+      const double cycles = double(chunk_items) * cost_.move_cpu_cycles_per_item +
+                            bytes * cost_.move_cpu_cycles_per_byte;
       if (cycles >= 1) {
         for (int server : {r.source_server, mover_, r.target_server}) {
           running.push_back(platform_.server(server).host->exec_async(cycles));
@@ -457,9 +474,10 @@ class MigrationModel final : private ResourceView {
       if (fails_here) {
         rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
         close(MoveState::failed);
-        rec_.events.push_back({Seconds{sg4::Engine::get_clock()}, "failure",
-                               fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id,
-                                           bad_before_fail_[size_t(q)], s_.migration.bad_item_limit)});
+        rec_.events.push_back(
+            {Seconds{sg4::Engine::get_clock()}, "failure",
+             fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id,
+                         bad_before_fail_[size_t(q)], s_.migration.bad_item_limit)});
         release(q);
         return;
       }
@@ -488,8 +506,9 @@ class MigrationModel final : private ResourceView {
     const Site& site = *s_.find_site(sv.site);
     const Channel channel = backup_channels_.at(server);
     // Seconds from start to local midnight of day 0, on the site's clock.
-    const double local_start = double(s_.start.hour * 3600 + s_.start.minute * 60 + s_.start.second) +
-                               site.utc_offset.value;
+    const double local_start =
+        double(s_.start.hour * 3600 + s_.start.minute * 60 + s_.start.second) +
+        site.utc_offset.value;
     double next = sv.backup->at.value - local_start;
     while (next < 0) next += 86400;
     while (next < horizon_) {
@@ -505,8 +524,9 @@ class MigrationModel final : private ResourceView {
       st.log_used = 0;
       if (!st.mounted) {
         st.mounted = true;
-        rec_.events.push_back({Seconds{sg4::Engine::get_clock()}, "remount",
-                               fmt::format("{}: backup truncated the logs; databases mounted", sv.name)});
+        rec_.events.push_back(
+            {Seconds{sg4::Engine::get_clock()}, "remount",
+             fmt::format("{}: backup truncated the logs; databases mounted", sv.name)});
         wake_->notify_all();
       }
       next += 86400;
@@ -542,7 +562,7 @@ class MigrationModel final : private ResourceView {
   std::map<int, Channel> backup_channels_;  // by server, for those with a backup
 
   int threads_running_ = 0;
-  int idle_threads_ = 0;  // threads waiting in thread_main for something to start
+  int idle_threads_ = 0;     // threads waiting in thread_main for something to start
   double finished_at_ = -1;  // when the last mover thread stopped
   sg4::MutexPtr mutex_;
   sg4::ConditionVariablePtr wake_;
@@ -552,10 +572,13 @@ std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostM
                                                   Platform& platform, Recording& recording,
                                                   std::vector<ServerState>& servers,
                                                   std::unique_ptr<MoveScheduler> scheduler) {
-  return std::make_shared<MigrationModel>(s, cost, platform, recording, servers, std::move(scheduler));
+  return std::make_shared<MigrationModel>(s, cost, platform, recording, servers,
+                                          std::move(scheduler));
 }
 
-void start_migration(const std::shared_ptr<MigrationModel>& model) { model->start(); }
+void start_migration(const std::shared_ptr<MigrationModel>& model) {
+  model->start();
+}
 
 double finish_migration(const std::shared_ptr<MigrationModel>& model, double engine_clock) {
   const double end = model->finished_at(engine_clock);
@@ -563,7 +586,11 @@ double finish_migration(const std::shared_ptr<MigrationModel>& model, double eng
   return end;
 }
 
-const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m) { return m.mailboxes(); }
-const std::vector<MoveRequest>& migration_queue(const MigrationModel& m) { return m.queue(); }
+const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m) {
+  return m.mailboxes();
+}
+const std::vector<MoveRequest>& migration_queue(const MigrationModel& m) {
+  return m.queue();
+}
 
 }  // namespace coexlab::sim

@@ -30,9 +30,9 @@ namespace coexlab::sim {
 
 // Per-server levels that the moves (and later the users) change.
 struct ServerState {
-  double log_used = 0;        // bytes of transaction logs not yet truncated
-  double database_used = 0;   // bytes in the databases
-  bool mounted = true;        // false while a full log disk keeps the databases dismounted
+  double log_used = 0;       // bytes of transaction logs not yet truncated
+  double database_used = 0;  // bytes in the databases
+  bool mounted = true;       // false while a full log disk keeps the databases dismounted
 };
 
 class MigrationModel;
@@ -40,10 +40,9 @@ class MigrationModel;
 // Creates the channels the moves need (before Platform::seal) and, after sealing, the
 // actors. The model lives until the engine is done; read the recording afterwards.
 // `scheduler`: nullptr takes migration.scheduler from the registry.
-std::shared_ptr<MigrationModel> prepare_migration(const Scenario& s, const CostModel& cost,
-                                                  Platform& platform, Recording& recording,
-                                                  std::vector<ServerState>& servers,
-                                                  std::unique_ptr<MoveScheduler> scheduler = nullptr);
+std::shared_ptr<MigrationModel> prepare_migration(
+    const Scenario& s, const CostModel& cost, Platform& platform, Recording& recording,
+    std::vector<ServerState>& servers, std::unique_ptr<MoveScheduler> scheduler = nullptr);
 void start_migration(const std::shared_ptr<MigrationModel>& model);
 // Closes the rows of moves still running as unfinished; returns the end of the simulated
 // period (the last mover thread's stop).

@@ -32,8 +32,8 @@ Platform::Platform(const Scenario& s, const SiteGraph& graph, const CostModel& c
     p.host = zone_->create_host(sv.name, sv.hardware.clock.value);
     p.host->set_core_count(sv.hardware.cores);
     p.page_size = sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
-    p.database_disk =
-        zone_->create_link(sv.name + "/database_disk", sv.hardware.database_disk.iops * p.page_size);
+    p.database_disk = zone_->create_link(sv.name + "/database_disk",
+                                         sv.hardware.database_disk.iops * p.page_size);
     p.database_disk->seal();
     p.log_disk = zone_->create_link(sv.name + "/log_disk", sv.hardware.log_disk.throughput.value);
     p.log_disk->seal();
@@ -42,12 +42,14 @@ Platform::Platform(const Scenario& s, const SiteGraph& graph, const CostModel& c
     servers_.push_back(p);
   }
   for (size_t i = 0; i < servers_.size(); ++i) {
-    const Channel c = add_channel("disk:" + s.servers[i].name, {sg4::LinkInRoute(servers_[i].database_disk)});
+    const Channel c =
+        add_channel("disk:" + s.servers[i].name, {sg4::LinkInRoute(servers_[i].database_disk)});
     servers_[i].disk_only.source = c.source;
     servers_[i].disk_only.destination = c.destination;
   }
   for (const Site& site : s.sites) {
-    auto* lan = zone_->create_split_duplex_link("site/" + site.name + "/lan", site.lan.bandwidth.value);
+    auto* lan =
+        zone_->create_split_duplex_link("site/" + site.name + "/lan", site.lan.bandwidth.value);
     lan->seal();
     lans_.push_back(lan);
   }
@@ -78,7 +80,9 @@ sg4::Link* Platform::add_rate_limit(const std::string& name, double rate) {
   return link;
 }
 
-void Platform::seal() { zone_->seal(); }
+void Platform::seal() {
+  zone_->seal();
+}
 
 NetworkLeg Platform::leg(int from, int to) const {
   NetworkLeg leg;

@@ -28,10 +28,10 @@ namespace sg4 = simgrid::s4u;
 
 struct ServerPlatform {
   sg4::Host* host = nullptr;
-  sg4::Link* database_disk = nullptr;    // bandwidth: iops x page size (B/s)
-  sg4::Link* log_disk = nullptr;         // bandwidth: log throughput (B/s)
-  sg4::SplitDuplexLink* nic = nullptr;   // UP: leaving the server, DOWN: entering
-  double page_size = 0;                  // bytes per database I/O (4 KiB 2003, 8 KiB 2007)
+  sg4::Link* database_disk = nullptr;   // bandwidth: iops x page size (B/s)
+  sg4::Link* log_disk = nullptr;        // bandwidth: log throughput (B/s)
+  sg4::SplitDuplexLink* nic = nullptr;  // UP: leaving the server, DOWN: entering
+  double page_size = 0;                 // bytes per database I/O (4 KiB 2003, 8 KiB 2007)
   // A flow path over the database disk alone: page I/O that crosses nothing else (per-item
   // lookups of a move, a backup's reads, later the users' database I/O).
   struct {

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include <simgrid/plugins/load.h>
-#include <simgrid/s4u.hpp>
 #include <xbt/log.h>
+#include <simgrid/s4u.hpp>
 
 #include "calibration.hpp"
 #include "migration.hpp"
@@ -25,7 +25,7 @@ struct Probe {
   double full_rate = 0;            // cpu: cycles/s of all cores; links: bytes/s
   const double* level = nullptr;   // level: bytes used
   double level_capacity = 0;
-  double last_a = 0;               // counters at the previous sample
+  double last_a = 0;  // counters at the previous sample
   double last_b = 0;
 };
 
@@ -100,12 +100,14 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
     const double cpu_hz = sv.hardware.clock.value * sv.hardware.cores;
     sampler.add({sv.name + "/cpu", "cpu", "Hz", cpu_hz, {}},
                 {Probe::Kind::cpu, sp.host, nullptr, nullptr, cpu_hz, nullptr, 0, 0, 0});
-    sampler.add({sv.name + "/database_disk", "database_disk", "IOPS", sv.hardware.database_disk.iops, {}},
-                {Probe::Kind::link, nullptr, sp.database_disk, nullptr,
-                 sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
-    sampler.add({sv.name + "/log_disk", "log_disk", "B/s", sv.hardware.log_disk.throughput.value, {}},
-                {Probe::Kind::link, nullptr, sp.log_disk, nullptr,
-                 sv.hardware.log_disk.throughput.value, nullptr, 0, 0, 0});
+    sampler.add(
+        {sv.name + "/database_disk", "database_disk", "IOPS", sv.hardware.database_disk.iops, {}},
+        {Probe::Kind::link, nullptr, sp.database_disk, nullptr,
+         sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
+    sampler.add(
+        {sv.name + "/log_disk", "log_disk", "B/s", sv.hardware.log_disk.throughput.value, {}},
+        {Probe::Kind::link, nullptr, sp.log_disk, nullptr, sv.hardware.log_disk.throughput.value,
+         nullptr, 0, 0, 0});
     sampler.add({sv.name + "/nic", "nic", "bit/s", units::bits_per_second(sv.hardware.nic), {}},
                 {Probe::Kind::duplex, nullptr, sp.nic->get_link_up(), sp.nic->get_link_down(),
                  sv.hardware.nic.value, nullptr, 0, 0, 0});
@@ -113,21 +115,31 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
                 {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].log_used,
                  sv.hardware.log_disk.capacity.value, 0, 0});
     const auto& cap = sv.hardware.database_disk.capacity;
-    sampler.add({sv.name + "/database_space", "database_space", "B",
-                 cap ? std::optional<double>(cap->value) : std::nullopt, {}},
+    sampler.add({sv.name + "/database_space",
+                 "database_space",
+                 "B",
+                 cap ? std::optional<double>(cap->value) : std::nullopt,
+                 {}},
                 {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].database_used,
                  cap ? cap->value : 0, 0, 0});
   }
   for (size_t i = 0; i < s.sites.size(); ++i) {
     auto* lan = p.lan(int(i));
-    sampler.add({"site/" + s.sites[i].name + "/lan", "lan", "bit/s",
-                 units::bits_per_second(s.sites[i].lan.bandwidth), {}},
+    sampler.add({"site/" + s.sites[i].name + "/lan",
+                 "lan",
+                 "bit/s",
+                 units::bits_per_second(s.sites[i].lan.bandwidth),
+                 {}},
                 {Probe::Kind::duplex, nullptr, lan->get_link_up(), lan->get_link_down(),
                  s.sites[i].lan.bandwidth.value, nullptr, 0, 0, 0});
   }
   for (size_t i = 0; i < s.links.size(); ++i) {
     auto* wan = p.wan(int(i));
-    sampler.add({"link/" + s.links[i].name, "link", "bit/s", units::bits_per_second(s.links[i].bandwidth), {}},
+    sampler.add({"link/" + s.links[i].name,
+                 "link",
+                 "bit/s",
+                 units::bits_per_second(s.links[i].bandwidth),
+                 {}},
                 {Probe::Kind::duplex, nullptr, wan->get_link_up(), wan->get_link_down(),
                  s.links[i].bandwidth.value, nullptr, 0, 0, 0});
   }
@@ -135,8 +147,8 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
 
 std::vector<std::string> engine_arguments(const SimulationOptions& options) {
   // Exact flow-level sharing: latency and TCP effects are the actors' business (DESIGN.md).
-  std::vector<std::string> args{"coexlab", "--cfg=network/model:CM02", "--cfg=network/crosstraffic:0",
-                                "--cfg=network/TCP-gamma:1e15"};
+  std::vector<std::string> args{"coexlab", "--cfg=network/model:CM02",
+                                "--cfg=network/crosstraffic:0", "--cfg=network/TCP-gamma:1e15"};
   std::vector<std::string> cfg = options.simgrid_cfg;
   if (const char* env = std::getenv("COEXLAB_SIMGRID_CFG")) {
     std::istringstream in(env);
@@ -174,8 +186,9 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   Sampler sampler(out.recording, s.simulation.sample_interval.value);
   add_probes(s, cost, platform, states, sampler);
   const double horizon = s.simulation.horizon.value;
-  sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] { sampler.run_actor(horizon); })
-      ->daemonize();
+  sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] {
+    sampler.run_actor(horizon);
+  })->daemonize();
   start_migration(migration);
 
   engine.run_until(horizon);

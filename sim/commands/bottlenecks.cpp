@@ -26,7 +26,9 @@ struct Factor {
   std::string evidence_id;  // the resource whose baseline busy share is reported
 };
 
-std::string bytes_per_s(double v) { return fmt::format("{} B/s", v); }
+std::string bytes_per_s(double v) {
+  return fmt::format("{} B/s", v);
+}
 
 std::string weekly(int minute) {
   static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -71,50 +73,75 @@ std::vector<Factor> factors_of(const Scenario& s, const nlohmann::json& baseline
     const std::string p = "servers." + sv.name + ".hardware.";
     const Hardware& hw = sv.hardware;
     if (used(sv.name + "/cpu")) {
-      out.push_back({sv.name + "/cpu", "twice the clock", {p + fmt::format("clock={} Hz", 2 * hw.clock.value)}, sv.name + "/cpu"});
+      out.push_back({sv.name + "/cpu",
+                     "twice the clock",
+                     {p + fmt::format("clock={} Hz", 2 * hw.clock.value)},
+                     sv.name + "/cpu"});
     }
     if (used(sv.name + "/database_disk")) {
-      out.push_back({sv.name + "/database_disk", "twice the IOPS",
-                     {p + fmt::format("database_disk.iops={}", 2 * hw.database_disk.iops)}, sv.name + "/database_disk"});
+      out.push_back({sv.name + "/database_disk",
+                     "twice the IOPS",
+                     {p + fmt::format("database_disk.iops={}", 2 * hw.database_disk.iops)},
+                     sv.name + "/database_disk"});
     }
     if (used(sv.name + "/log_disk")) {
-      out.push_back({sv.name + "/log_disk", "twice the log throughput",
-                     {p + "log_disk.throughput=" + bytes_per_s(2 * hw.log_disk.throughput.value)}, sv.name + "/log_disk"});
+      out.push_back({sv.name + "/log_disk",
+                     "twice the log throughput",
+                     {p + "log_disk.throughput=" + bytes_per_s(2 * hw.log_disk.throughput.value)},
+                     sv.name + "/log_disk"});
     }
     if (used(sv.name + "/log_space")) {
-      out.push_back({sv.name + "/log_space", "twice the log capacity",
-                     {p + fmt::format("log_disk.capacity={} B", 2 * hw.log_disk.capacity.value)}, sv.name + "/log_space"});
+      out.push_back({sv.name + "/log_space",
+                     "twice the log capacity",
+                     {p + fmt::format("log_disk.capacity={} B", 2 * hw.log_disk.capacity.value)},
+                     sv.name + "/log_space"});
     }
     if (used(sv.name + "/nic")) {
-      out.push_back({sv.name + "/nic", "twice the NIC bandwidth", {p + "nic=" + bytes_per_s(2 * hw.nic.value)}, sv.name + "/nic"});
+      out.push_back({sv.name + "/nic",
+                     "twice the NIC bandwidth",
+                     {p + "nic=" + bytes_per_s(2 * hw.nic.value)},
+                     sv.name + "/nic"});
     }
   }
   for (const Site& site : s.sites) {
     const std::string id = "site/" + site.name + "/lan";
     if (used(id)) {
-      out.push_back({id, "twice the LAN bandwidth",
-                     {"sites." + site.name + ".lan.bandwidth=" + bytes_per_s(2 * site.lan.bandwidth.value)}, id});
+      out.push_back(
+          {id,
+           "twice the LAN bandwidth",
+           {"sites." + site.name + ".lan.bandwidth=" + bytes_per_s(2 * site.lan.bandwidth.value)},
+           id});
     }
   }
   for (const Link& l : s.links) {
     const std::string id = "link/" + l.name;
     if (!used(id)) continue;
-    out.push_back({id, "twice the bandwidth", {"links." + l.name + ".bandwidth=" + bytes_per_s(2 * l.bandwidth.value)}, id});
+    out.push_back({id,
+                   "twice the bandwidth",
+                   {"links." + l.name + ".bandwidth=" + bytes_per_s(2 * l.bandwidth.value)},
+                   id});
     if (l.latency.value > 0) {
-      out.push_back({id + "/latency", "half the latency", {fmt::format("links.{}.latency={} s", l.name, l.latency.value / 2)}, id});
+      out.push_back({id + "/latency",
+                     "half the latency",
+                     {fmt::format("links.{}.latency={} s", l.name, l.latency.value / 2)},
+                     id});
     }
   }
   if (s.migration.max_threads < 500) {
-    out.push_back({"migration/threads", "twice the threads",
-                   {fmt::format("migration.max_threads={}", 2 * s.migration.max_threads)}, ""});
+    out.push_back({"migration/threads",
+                   "twice the threads",
+                   {fmt::format("migration.max_threads={}", 2 * s.migration.max_threads)},
+                   ""});
   }
-  if (auto w = doubled_windows(s)) out.push_back({"migration/windows", "windows twice as long", {"migration.windows=" + *w}, ""});
+  if (auto w = doubled_windows(s))
+    out.push_back({"migration/windows", "windows twice as long", {"migration.windows=" + *w}, ""});
   return out;
 }
 
 double busy_share(const nlohmann::json& baseline, const std::string& id) {
   for (const auto& r : summary_field(baseline, {"resources"})) {
-    if (r.value("id", "") == id && r["busy_during_moves"].is_number()) return r["busy_during_moves"].get<double>();
+    if (r.value("id", "") == id && r["busy_during_moves"].is_number())
+      return r["busy_during_moves"].get<double>();
   }
   return -1;
 }
@@ -125,18 +152,22 @@ struct Options {
 
 int bottlenecks(const Options& o) {
   std::optional<Scenario> scenario;
-  if (auto code = load_for_command(o.sweep.file, o.sweep.sets, std::nullopt, scenario)) return *code;
+  if (auto code = load_for_command(o.sweep.file, o.sweep.sets, std::nullopt, scenario))
+    return *code;
   const Scenario& s = *scenario;
 
   // The baseline run: what the factors are measured against.
   SweepOptions so;
   so.binary = self_executable();
   so.scenario = o.sweep.file;
-  so.work_dir = (std::filesystem::temp_directory_path() / fmt::format("coexlab-baseline-{}", ::getpid())).string();
+  so.work_dir =
+      (std::filesystem::temp_directory_path() / fmt::format("coexlab-baseline-{}", ::getpid()))
+          .string();
   const auto base = run_sweep({Variant{0, o.sweep.sets}}, so, nullptr).front();
   const nlohmann::json base_duration = summary_field(base.summary, {"migration", "duration_s"});
   if (base.status != "ok" || !base_duration.is_number()) {
-    std::cerr << "coexlab: the baseline run gave no duration: " << (base.error.empty() ? "no move ran" : base.error) << '\n';
+    std::cerr << "coexlab: the baseline run gave no duration: "
+              << (base.error.empty() ? "no move ran" : base.error) << '\n';
     return kExitInvalid;
   }
   const double base_s = base_duration.get<double>();
@@ -148,23 +179,25 @@ int bottlenecks(const Options& o) {
     v.sets.insert(v.sets.end(), factors[i].sets.begin(), factors[i].sets.end());
     variants.push_back(v);
   }
-  const RowTable table({"variant_index", "status", "error", "factor", "change", "duration_s", "gain_s", "gain_fraction",
-                        "busy_share", "completed", "set"});
-  auto rows = run_variants(o.sweep, "bottlenecks", table, variants, [&](const Variant& v, const VariantResult& r) {
-    const Factor& f = factors[size_t(v.index)];
-    ojson row = row_header(r);
-    row["factor"] = f.factor;
-    row["change"] = f.change;
-    const nlohmann::json d = summary_field(r.summary, {"migration", "duration_s"});
-    row["duration_s"] = d;
-    row["gain_s"] = d.is_number() ? ojson(base_s - d.get<double>()) : ojson(nullptr);
-    row["gain_fraction"] = d.is_number() ? ojson((base_s - d.get<double>()) / base_s) : ojson(nullptr);
-    const double busy = f.evidence_id.empty() ? -1 : busy_share(base.summary, f.evidence_id);
-    row["busy_share"] = busy < 0 ? ojson(nullptr) : ojson(busy);
-    row["completed"] = summary_field(r.summary, {"migration", "completed"});
-    row["set"] = f.sets.front();
-    return row;
-  });
+  const RowTable table({"variant_index", "status", "error", "factor", "change", "duration_s",
+                        "gain_s", "gain_fraction", "busy_share", "completed", "set"});
+  auto rows = run_variants(
+      o.sweep, "bottlenecks", table, variants, [&](const Variant& v, const VariantResult& r) {
+        const Factor& f = factors[size_t(v.index)];
+        ojson row = row_header(r);
+        row["factor"] = f.factor;
+        row["change"] = f.change;
+        const nlohmann::json d = summary_field(r.summary, {"migration", "duration_s"});
+        row["duration_s"] = d;
+        row["gain_s"] = d.is_number() ? ojson(base_s - d.get<double>()) : ojson(nullptr);
+        row["gain_fraction"] =
+            d.is_number() ? ojson((base_s - d.get<double>()) / base_s) : ojson(nullptr);
+        const double busy = f.evidence_id.empty() ? -1 : busy_share(base.summary, f.evidence_id);
+        row["busy_share"] = busy < 0 ? ojson(nullptr) : ojson(busy);
+        row["completed"] = summary_field(r.summary, {"migration", "completed"});
+        row["set"] = f.sets.front();
+        return row;
+      });
   // Ranked by gain (the CSV keeps variant order, as every sweep does).
   std::stable_sort(rows.begin(), rows.end(), [](const ojson& a, const ojson& b) {
     const double ga = a["gain_s"].is_number() ? a["gain_s"].get<double>() : -1e300;
@@ -182,21 +215,25 @@ int bottlenecks(const Options& o) {
   std::cout << "\nadvice\n";
   int shown = 0;
   for (const ojson& r : rows) {
-    if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 || shown == 5) continue;
+    if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 || shown == 5)
+      continue;
     ++shown;
-    std::cout << fmt::format("  {}: {} saves {} ({:.0f} %)  --set '{}'\n", r["factor"].get<std::string>(),
-                             r["change"].get<std::string>(), units::format_duration(Seconds{r["gain_s"].get<double>()}),
+    std::cout << fmt::format("  {}: {} saves {} ({:.0f} %)  --set '{}'\n",
+                             r["factor"].get<std::string>(), r["change"].get<std::string>(),
+                             units::format_duration(Seconds{r["gain_s"].get<double>()}),
                              r["gain_fraction"].get<double>() * 100, r["set"].get<std::string>());
   }
-  if (shown == 0) std::cout << "  no single factor gains 1 % or more: the plan is balanced at this size\n";
+  if (shown == 0)
+    std::cout << "  no single factor gains 1 % or more: the plan is balanced at this size\n";
   for (const auto& e : summary_field(base.summary, {"migration", "events"})) {
     if (e.value("kind", "") == "dismount") {
       const std::string what = e.value("what", "");
       const std::string server = what.substr(0, what.find(':'));
-      std::cout << fmt::format("  {}: the log disk filled and dismounted the databases; turn on circular logging "
-                               "during the migration (--set 'servers.{}.hardware.log_disk.circular_logging=true'), "
-                               "add log space, or back up more often\n",
-                               server, server);
+      std::cout << fmt::format(
+          "  {}: the log disk filled and dismounted the databases; turn on circular logging "
+          "during the migration (--set 'servers.{}.hardware.log_disk.circular_logging=true'), "
+          "add log space, or back up more often\n",
+          server, server);
       break;
     }
   }
@@ -208,7 +245,8 @@ int bottlenecks(const Options& o) {
 Command add_bottlenecks_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
-      "bottlenecks", "Rank the factors of the migration by how much sooner it ends when each is improved");
+      "bottlenecks",
+      "Rank the factors of the migration by how much sooner it ends when each is improved");
   add_sweep_options(cmd, o->sweep);
   return {cmd, [o] { return bottlenecks(*o); }};
 }

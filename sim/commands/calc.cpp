@@ -42,7 +42,8 @@ struct Options {
 
 double peak(const nlohmann::json& summary, const std::string& id) {
   for (const auto& r : summary_field(summary, {"resources"})) {
-    if (r.value("id", "") == id && r["peak_utilisation"].is_number()) return r["peak_utilisation"].get<double>();
+    if (r.value("id", "") == id && r["peak_utilisation"].is_number())
+      return r["peak_utilisation"].get<double>();
   }
   return -1;
 }
@@ -77,13 +78,17 @@ int calc(const Options& o) {
   SweepOptions so;
   so.binary = self_executable();
   so.scenario = o.file;
-  so.work_dir = (std::filesystem::temp_directory_path() / fmt::format("coexlab-calc-{}", ::getpid())).string();
+  so.work_dir =
+      (std::filesystem::temp_directory_path() / fmt::format("coexlab-calc-{}", ::getpid()))
+          .string();
   const VariantResult run = run_sweep({Variant{0, o.sets}}, so, nullptr).front();
-  if (run.status != "ok") std::cerr << "coexlab: the simulation failed; static figures only: " << run.error << '\n';
+  if (run.status != "ok")
+    std::cerr << "coexlab: the simulation failed; static figures only: " << run.error << '\n';
 
-  const RowTable table({"server", "version", "users", "db_iops_static", "db_iops_capacity", "db_iops_sim_peak",
-                        "memory_static_GB", "memory_GB", "logs_per_day_GB", "log_capacity_GB", "log_sim_peak_GB",
-                        "db_space_static_GB", "db_capacity_GB", "db_space_sim_peak_GB", "flags"});
+  const RowTable table({"server", "version", "users", "db_iops_static", "db_iops_capacity",
+                        "db_iops_sim_peak", "memory_static_GB", "memory_GB", "logs_per_day_GB",
+                        "log_capacity_GB", "log_sim_peak_GB", "db_space_static_GB",
+                        "db_capacity_GB", "db_space_sim_peak_GB", "flags"});
   std::vector<ojson> rows;
   for (size_t i = 0; i < s.servers.size(); ++i) {
     const Server& sv = s.servers[i];
@@ -91,24 +96,38 @@ int calc(const Options& o) {
     const Hardware& hw = sv.hardware;
     // The static sizing is for the busier of the two populations (before and after the plan).
     const Population& p = after[i].iops > before[i].iops ? after[i] : before[i];
-    const double memory = sv.is_2007() ? std::min(kBaseMemory2007Bytes + p.cache, kMaxUsefulMemory2007Bytes) : 4e9;
+    const double memory =
+        sv.is_2007() ? std::min(kBaseMemory2007Bytes + p.cache, kMaxUsefulMemory2007Bytes) : 4e9;
     const double db_static = std::max(before[i].bytes, after[i].bytes) * kDatabaseOverhead;
     // Logs between two backups (a day), or forever without one.
     const double log_static = hw.log_disk.circular_logging ? 0 : p.logs_per_day;
     std::vector<std::string> flags;
     if (p.iops > hw.database_disk.iops) flags.push_back("users need more IOPS than the disk has");
-    if (sv.is_2007() && memory > hw.memory.value) flags.push_back("less memory than the users' cache: more read I/O");
-    if (sv.is_2003() && hw.memory.value > 4.0 * 1024 * 1024 * 1024) flags.push_back("RAM above 4 GB is unused: 32-bit cache cap");
-    if (hw.database_disk.capacity && db_static > hw.database_disk.capacity->value) flags.push_back("database space short");
-    const double sim_iops = run.status == "ok" ? peak(run.summary, sv.name + "/database_disk") * hw.database_disk.iops : -1;
-    const double sim_log = run.status == "ok" ? peak(run.summary, sv.name + "/log_space") * hw.log_disk.capacity.value : -1;
-    const double sim_db = run.status == "ok" && hw.database_disk.capacity
-                              ? peak(run.summary, sv.name + "/database_space") * hw.database_disk.capacity->value
-                              : -1;
-    if (sim_iops > 1.05 * std::max(p.iops, 1.0)) flags.push_back("moves drive the database disk past the users' need");
-    if (sim_log > 1.05 * std::max(log_static, 1.0)) flags.push_back("moves fill more log space than a day of users");
-    if (!sv.backup && !hw.log_disk.circular_logging) flags.push_back("no backup: logs are never truncated");
-    const auto gb = [](double v) { return v < 0 ? ojson(nullptr) : ojson(std::round(v / 1e7) / 100); };
+    if (sv.is_2007() && memory > hw.memory.value)
+      flags.push_back("less memory than the users' cache: more read I/O");
+    if (sv.is_2003() && hw.memory.value > 4.0 * 1024 * 1024 * 1024)
+      flags.push_back("RAM above 4 GB is unused: 32-bit cache cap");
+    if (hw.database_disk.capacity && db_static > hw.database_disk.capacity->value)
+      flags.push_back("database space short");
+    const double sim_iops =
+        run.status == "ok" ? peak(run.summary, sv.name + "/database_disk") * hw.database_disk.iops
+                           : -1;
+    const double sim_log =
+        run.status == "ok" ? peak(run.summary, sv.name + "/log_space") * hw.log_disk.capacity.value
+                           : -1;
+    const double sim_db =
+        run.status == "ok" && hw.database_disk.capacity
+            ? peak(run.summary, sv.name + "/database_space") * hw.database_disk.capacity->value
+            : -1;
+    if (sim_iops > 1.05 * std::max(p.iops, 1.0))
+      flags.push_back("moves drive the database disk past the users' need");
+    if (sim_log > 1.05 * std::max(log_static, 1.0))
+      flags.push_back("moves fill more log space than a day of users");
+    if (!sv.backup && !hw.log_disk.circular_logging)
+      flags.push_back("no backup: logs are never truncated");
+    const auto gb = [](double v) {
+      return v < 0 ? ojson(nullptr) : ojson(std::round(v / 1e7) / 100);
+    };
     ojson row;
     row["server"] = sv.name;
     row["version"] = std::string(to_string(sv.version));
@@ -122,7 +141,8 @@ int calc(const Options& o) {
     row["log_capacity_GB"] = gb(hw.log_disk.capacity.value);
     row["log_sim_peak_GB"] = gb(sim_log);
     row["db_space_static_GB"] = gb(db_static);
-    row["db_capacity_GB"] = hw.database_disk.capacity ? gb(hw.database_disk.capacity->value) : ojson(nullptr);
+    row["db_capacity_GB"] =
+        hw.database_disk.capacity ? gb(hw.database_disk.capacity->value) : ojson(nullptr);
     row["db_space_sim_peak_GB"] = gb(sim_db);
     std::string joined;
     for (const std::string& f : flags) joined += (joined.empty() ? "" : "; ") + f;
@@ -133,9 +153,11 @@ int calc(const Options& o) {
     std::cout << ojson(rows).dump(2) << '\n';
   } else {
     std::cout << table.text(rows);
-    std::cout << "\nstatic: users' database IOPS by profile and version, 2007 memory = 2 GB + cache per user, "
-                 "a day of logs, mailboxes + 20 %;\nsim_peak: the highest sample of the simulated run "
-                 "(the moves, and the users once the workload is simulated)\n";
+    std::cout
+        << "\nstatic: users' database IOPS by profile and version, 2007 memory = 2 GB + cache per "
+           "user, "
+           "a day of logs, mailboxes + 20 %;\nsim_peak: the highest sample of the simulated run "
+           "(the moves, and the users once the workload is simulated)\n";
   }
   return kExitOk;
 }
@@ -147,7 +169,8 @@ Command add_calc_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "calc", "Static per-server sizing (IOPS, memory, logs, space) beside the simulated peaks");
   cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--set", o->sets, "override a key: PATH=VALUE (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--set", o->sets, "override a key: PATH=VALUE (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--json", o->json, "print the rows as a JSON array on stdout, nothing else");
   return {cmd, [o] { return calc(*o); }};
 }

@@ -35,7 +35,8 @@ int run(const RunOptions& o) {
   const RunData data{s, out.mailboxes, out.queue, out.recording};
   const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
   nlohmann::ordered_json summary = summary_json(data, nlohmann::ordered_json::array());
-  // The scenario's checks, against the summary they are about: written with it, exit 1 if any fails.
+  // The scenario's checks, against the summary they are about: written with it, exit 1 if any
+  // fails.
   summary["checks"] = evaluate_checks(s.checks, summary);
   for (const auto& [name, content] :
        {std::pair<std::string, std::string>{"summary.json", summary.dump(2) + "\n"},
@@ -55,9 +56,10 @@ int run(const RunOptions& o) {
 
 Command add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "run", "Simulate a scenario; print a summary; write summary.json, moves.csv and "
-             "utilisation.csv to the output directory");
+  CLI::App* cmd =
+      app.add_subcommand("run",
+                         "Simulate a scenario; print a summary; write summary.json, moves.csv and "
+                         "utilisation.csv to the output directory");
   cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out_dir, "output directory (default results/<scenario>)");
   cmd->add_option("--set", o->sets,

@@ -14,7 +14,8 @@ void print_diagnostics(const Diagnostics& d) {
 }
 
 std::optional<int> load_for_command(const std::string& file, const std::vector<std::string>& sets,
-                                    std::optional<std::uint64_t> seed, std::optional<Scenario>& scenario) {
+                                    std::optional<std::uint64_t> seed,
+                                    std::optional<Scenario>& scenario) {
   LoadOptions options;
   options.seed = seed;
   for (const std::string& text : sets) {

@@ -18,6 +18,7 @@ void print_diagnostics(const Diagnostics& d);
 // success returns nullopt and sets `scenario`; otherwise prints the problems and returns
 // the exit code (1 invalid scenario, 2 bad usage).
 std::optional<int> load_for_command(const std::string& file, const std::vector<std::string>& sets,
-                                    std::optional<std::uint64_t> seed, std::optional<Scenario>& scenario);
+                                    std::optional<std::uint64_t> seed,
+                                    std::optional<Scenario>& scenario);
 
 }  // namespace coexlab

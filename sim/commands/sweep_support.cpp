@@ -13,8 +13,10 @@ void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o) {
   cmd->add_option("FILE", o.file, "scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--set", o.sets, "override a key in every variant: PATH=VALUE (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--jobs", o.jobs, "variants simulated at once (child processes)")->check(CLI::Range(1, 256));
-  cmd->add_option("--timeout", o.timeout_s, "seconds a variant may take before it is killed (0: no limit)")
+  cmd->add_option("--jobs", o.jobs, "variants simulated at once (child processes)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--timeout", o.timeout_s,
+                  "seconds a variant may take before it is killed (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o.json, "print the rows as a JSON array on stdout, nothing else");
   cmd->add_option("--out", o.out_dir, "write the rows to DIR/<command>.csv as they finish");
@@ -25,7 +27,8 @@ ojson row_header(const VariantResult& r) {
   return ojson{{"variant_index", r.index}, {"status", r.status}, {"error", r.error}};
 }
 
-nlohmann::json summary_field(const nlohmann::json& summary, std::initializer_list<const char*> path) {
+nlohmann::json summary_field(const nlohmann::json& summary,
+                             std::initializer_list<const char*> path) {
   const nlohmann::json* v = &summary;
   for (const char* key : path) {
     if (!v->is_object() || !v->contains(key)) return nullptr;
@@ -39,7 +42,8 @@ std::string busiest_resource(const nlohmann::json& summary) {
   double peak = -1;
   for (const auto& r : summary_field(summary, {"resources"})) {
     const std::string kind = r.value("kind", "");
-    if (kind == "log_space" || kind == "database_space" || !r["peak_utilisation"].is_number()) continue;
+    if (kind == "log_space" || kind == "database_space" || !r["peak_utilisation"].is_number())
+      continue;
     if (r["peak_utilisation"].get<double>() > peak) {
       peak = r["peak_utilisation"].get<double>();
       best = r.value("id", "");
@@ -48,9 +52,10 @@ std::string busiest_resource(const nlohmann::json& summary) {
   return best.empty() ? "" : fmt::format("{} {:.0f} %", best, peak * 100);
 }
 
-std::vector<ojson> run_variants(const SweepCommandOptions& o, const std::string& command, const RowTable& table,
-                                const std::vector<Variant>& variants,
-                                const std::function<ojson(const Variant&, const VariantResult&)>& make_row) {
+std::vector<ojson> run_variants(
+    const SweepCommandOptions& o, const std::string& command, const RowTable& table,
+    const std::vector<Variant>& variants,
+    const std::function<ojson(const Variant&, const VariantResult&)>& make_row) {
   SweepOutput output(o.out_dir, command, table, o.resume);
   std::map<int, ojson> rows;
   std::vector<Variant> todo;
@@ -72,7 +77,9 @@ std::vector<ojson> run_variants(const SweepCommandOptions& o, const std::string&
   so.scenario = o.file;
   so.jobs = o.jobs;
   so.timeout_s = o.timeout_s;
-  so.work_dir = (std::filesystem::temp_directory_path() / fmt::format("coexlab-{}-{}", command, ::getpid())).string();
+  so.work_dir =
+      (std::filesystem::temp_directory_path() / fmt::format("coexlab-{}-{}", command, ::getpid()))
+          .string();
   so.progress = ::isatty(STDERR_FILENO) != 0;
   std::map<int, const Variant*> by_index;
   for (const Variant& v : todo) by_index[v.index] = &v;
@@ -83,11 +90,13 @@ std::vector<ojson> run_variants(const SweepCommandOptions& o, const std::string&
   });
   std::vector<ojson> ordered;
   for (const Variant& v : variants) ordered.push_back(rows.at(v.index));
-  if (std::string err = output.finish(ordered); !err.empty()) std::cerr << "coexlab: " << err << '\n';
+  if (std::string err = output.finish(ordered); !err.empty())
+    std::cerr << "coexlab: " << err << '\n';
   return ordered;
 }
 
-void print_rows(const SweepCommandOptions& o, const RowTable& table, const std::vector<ojson>& rows) {
+void print_rows(const SweepCommandOptions& o, const RowTable& table,
+                const std::vector<ojson>& rows) {
   if (o.json) {
     ojson array = ojson::array();
     for (const ojson& r : rows) {

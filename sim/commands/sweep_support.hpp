@@ -34,7 +34,8 @@ std::vector<nlohmann::ordered_json> run_variants(
     const std::function<nlohmann::ordered_json(const Variant&, const VariantResult&)>& make_row);
 
 // Prints rows as a table on stdout, or as a JSON array with --json (nothing else on stdout).
-void print_rows(const SweepCommandOptions& o, const RowTable& table, const std::vector<nlohmann::ordered_json>& rows);
+void print_rows(const SweepCommandOptions& o, const RowTable& table,
+                const std::vector<nlohmann::ordered_json>& rows);
 
 // The rate resource with the highest peak utilisation in a summary: "ID 97 %".
 std::string busiest_resource(const nlohmann::json& summary);
@@ -43,6 +44,7 @@ std::string busiest_resource(const nlohmann::json& summary);
 nlohmann::ordered_json row_header(const VariantResult& r);
 
 // summary["a"]["b"]... or null.
-nlohmann::json summary_field(const nlohmann::json& summary, std::initializer_list<const char*> path);
+nlohmann::json summary_field(const nlohmann::json& summary,
+                             std::initializer_list<const char*> path);
 
 }  // namespace coexlab

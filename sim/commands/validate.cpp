@@ -15,8 +15,9 @@ namespace coexlab {
 Command add_validate_command(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand(
-      "validate", "Parse scenarios and check the layout rules, the plan and the tools; print "
-                  "every error and warning (exit 1 on errors, 0 with warnings only)");
+      "validate",
+      "Parse scenarios and check the layout rules, the plan and the tools; print "
+      "every error and warning (exit 1 on errors, 0 with warnings only)");
   cmd->add_option("FILE", *files, "scenario files")->required()->check(CLI::ExistingFile);
   return {cmd, [files] {
             int worst = kExitOk;
@@ -27,8 +28,9 @@ Command add_validate_command(CLI::App& app) {
                 worst = kExitInvalid;
                 std::cerr << fmt::format("{}: {} error(s)\n", f, r.diagnostics.error_count());
               } else {
-                std::cout << fmt::format("{}: valid ({} warning(s))\n", f,
-                                         r.diagnostics.all().size() - size_t(r.diagnostics.error_count()));
+                std::cout << fmt::format(
+                    "{}: valid ({} warning(s))\n", f,
+                    r.diagnostics.all().size() - size_t(r.diagnostics.error_count()));
               }
             }
             return worst;

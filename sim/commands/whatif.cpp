@@ -44,7 +44,8 @@ int whatif(const WhatifOptions& o) {
       sets.push_back(a.path + "=" + value);
       std::optional<Scenario> s;
       if (auto code = load_for_command(o.sweep.file, sets, std::nullopt, s)) {
-        std::cerr << fmt::format("coexlab: --vary {}={} does not give a valid scenario\n", a.path, value);
+        std::cerr << fmt::format("coexlab: --vary {}={} does not give a valid scenario\n", a.path,
+                                 value);
         return *code;
       }
     }
@@ -56,7 +57,8 @@ int whatif(const WhatifOptions& o) {
     Variant v;
     v.index = int(variants.size());
     v.sets = o.sweep.sets;
-    for (size_t i = 0; i < axes.size(); ++i) v.sets.push_back(axes[i].path + "=" + axes[i].values[pick[i]]);
+    for (size_t i = 0; i < axes.size(); ++i)
+      v.sets.push_back(axes[i].path + "=" + axes[i].values[pick[i]]);
     variants.push_back(v);
     size_t k = axes.size();
     while (k > 0 && ++pick[k - 1] == axes[k - 1].values.size()) pick[--k] = 0;
@@ -64,24 +66,26 @@ int whatif(const WhatifOptions& o) {
   }
   std::vector<std::string> columns{"variant_index", "status", "error"};
   for (const Axis& a : axes) columns.push_back(a.path);
-  for (const char* c : {"duration_s", "lower_bound_s", "bottleneck", "completed", "mailboxes_moved", "busiest"}) {
+  for (const char* c :
+       {"duration_s", "lower_bound_s", "bottleneck", "completed", "mailboxes_moved", "busiest"}) {
     columns.push_back(c);
   }
   const RowTable table(columns);
-  const auto rows = run_variants(o.sweep, "whatif", table, variants, [&](const Variant& v, const VariantResult& r) {
-    ojson row = row_header(r);
-    for (size_t i = 0; i < axes.size(); ++i) {
-      const std::string& set = v.sets[o.sweep.sets.size() + i];
-      row[axes[i].path] = set.substr(axes[i].path.size() + 1);
-    }
-    row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
-    row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
-    row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
-    row["completed"] = summary_field(r.summary, {"migration", "completed"});
-    row["mailboxes_moved"] = summary_field(r.summary, {"migration", "mailboxes_moved"});
-    row["busiest"] = r.status == "ok" ? ojson(busiest_resource(r.summary)) : ojson(nullptr);
-    return row;
-  });
+  const auto rows = run_variants(
+      o.sweep, "whatif", table, variants, [&](const Variant& v, const VariantResult& r) {
+        ojson row = row_header(r);
+        for (size_t i = 0; i < axes.size(); ++i) {
+          const std::string& set = v.sets[o.sweep.sets.size() + i];
+          row[axes[i].path] = set.substr(axes[i].path.size() + 1);
+        }
+        row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
+        row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
+        row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
+        row["completed"] = summary_field(r.summary, {"migration", "completed"});
+        row["mailboxes_moved"] = summary_field(r.summary, {"migration", "mailboxes_moved"});
+        row["busiest"] = r.status == "ok" ? ojson(busiest_resource(r.summary)) : ojson(nullptr);
+        return row;
+      });
   print_rows(o.sweep, table, rows);
   return kExitOk;
 }
@@ -91,7 +95,8 @@ int whatif(const WhatifOptions& o) {
 Command add_whatif_command(CLI::App& app) {
   auto o = std::make_shared<WhatifOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "whatif", "Simulate the scenario over the cross product of --vary values, one row per variant");
+      "whatif",
+      "Simulate the scenario over the cross product of --vary values, one row per variant");
   add_sweep_options(cmd, o->sweep);
   cmd->add_option("--vary", o->vary,
                   "PATH=V1,V2,... (values split on commas outside brackets; repeatable), e.g. "

@@ -26,7 +26,8 @@ struct Lab {
 // A 2003 back-end (SAN-class disk) and a 3-role 2007 box that is also the mover.
 std::string lab(const Lab& l) {
   const bool wan = l.wan_one_way_ms >= 0;
-  return fmt::format(R"(
+  return fmt::format(
+      R"(
 scenario: calibration
 start: 2007-06-01T20:00
 sites:
@@ -58,14 +59,19 @@ calibration:
   bad_item_rate: 0
 {calibration}
 )",
-                     fmt::arg("lan", l.lan_latency),
-                     fmt::arg("site2", wan ? fmt::format("- {{ name: Remote, lan: {{ bandwidth: 1 Gbps, latency: {} }} }}", l.lan_latency) : ""),
-                     fmt::arg("links", wan ? fmt::format("links:\n  - {{ between: [Remote, HQ], bandwidth: {}, latency: {} ms }}",
-                                                         l.wan_bandwidth, l.wan_one_way_ms)
-                                           : ""),
-                     fmt::arg("src_site", wan ? "Remote" : "HQ"), fmt::arg("count", l.mailboxes),
-                     fmt::arg("size", l.size), fmt::arg("ipm", l.items_per_mb), fmt::arg("threads", l.threads),
-                     fmt::arg("calibration", l.calibration));
+      fmt::arg("lan", l.lan_latency),
+      fmt::arg("site2",
+               wan ? fmt::format("- {{ name: Remote, lan: {{ bandwidth: 1 Gbps, latency: {} }} }}",
+                                 l.lan_latency)
+                   : ""),
+      fmt::arg("links",
+               wan ? fmt::format(
+                         "links:\n  - {{ between: [Remote, HQ], bandwidth: {}, latency: {} ms }}",
+                         l.wan_bandwidth, l.wan_one_way_ms)
+                   : ""),
+      fmt::arg("src_site", wan ? "Remote" : "HQ"), fmt::arg("count", l.mailboxes),
+      fmt::arg("size", l.size), fmt::arg("ipm", l.items_per_mb), fmt::arg("threads", l.threads),
+      fmt::arg("calibration", l.calibration));
 }
 
 double items_per_second(const test::Simulated& s) {
@@ -112,8 +118,9 @@ TEST(Calibration, HundredMillisecondRoundTripIsSeveralTimesSlower) {
   // disks, a 0.4 ms round trip (SimGrid allows one simulation per process).
   const CostModel cost = CostModel::from(wan.scenario.calibration);
   const double items = double(wan.out.mailboxes.front().items) * 4;
-  const double per_item_lan = cost.rpc_round_trips_per_item * (0.4e-3 + 2 * cost.rpc_server_time.value) +
-                              cost.item_server_time.value;
+  const double per_item_lan =
+      cost.rpc_round_trips_per_item * (0.4e-3 + 2 * cost.rpc_server_time.value) +
+      cost.item_server_time.value;
   const double lan_lower_bound = items * per_item_lan;  // bytes and disks only add to it
   const double ratio = *wan.metrics().duration / lan_lower_bound;
   RecordProperty("slowdown_vs_lan", fmt::format("{:.2f}", ratio));
@@ -144,7 +151,9 @@ struct TableEnvironment {
 TableEnvironment fit_rows_1_and_3() {
   const CostModel d = CostModel::from({});
   // T = N (RTT + 2 s) + I t_item + B / r: solve the 2x2 system in (2 s, 1/r).
-  const auto rhs = [&](const RpcRow& r) { return r.seconds - r.rpcs * kRtt - r.items * d.item_server_time.value; };
+  const auto rhs = [&](const RpcRow& r) {
+    return r.seconds - r.rpcs * kRtt - r.items * d.item_server_time.value;
+  };
   const double a11 = kRow1.rpcs, a12 = kRow1.megabytes * 1e6, b1 = rhs(kRow1);
   const double a21 = kRow3.rpcs, a22 = kRow3.megabytes * 1e6, b2 = rhs(kRow3);
   const double det = a11 * a22 - a12 * a21;
@@ -161,8 +170,9 @@ double simulate_row(const RpcRow& row, const TableEnvironment& env) {
   l.wan_one_way_ms = kRtt / 2 * 1000;
   l.lan_latency = "0 ms";
   l.wan_bandwidth = fmt::format("{} B/s", env.bandwidth);
-  l.calibration = fmt::format("  rpc_round_trips_per_item: {}\n  rpc_server_time: {} s\n  database_ios_per_item: 0\n",
-                              row.rpcs / row.items, env.rpc_server_time);
+  l.calibration = fmt::format(
+      "  rpc_round_trips_per_item: {}\n  rpc_server_time: {} s\n  database_ios_per_item: 0\n",
+      row.rpcs / row.items, env.rpc_server_time);
   // The mover is the target: the target leg is local, so the table's client-side RPCs are
   // the source leg's, each one network round trip.
   const auto s = simulate_yaml(lab(l));

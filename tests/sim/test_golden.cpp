@@ -29,7 +29,8 @@ int coexlab(const std::string& args) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("coexlab-test-{}-{}", name, ::getpid());
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("coexlab-test-{}-{}", name, ::getpid());
   fs::remove_all(dir);
   return dir;
 }
@@ -42,32 +43,40 @@ std::string first_difference(const std::string& a, const std::string& b) {
     const bool ga = static_cast<bool>(std::getline(ia, la));
     const bool gb = static_cast<bool>(std::getline(ib, lb));
     if (!ga && !gb) return "identical";
-    if (la != lb || ga != gb) return fmt::format("line {}:\n  golden: {}\n  actual: {}", line, la, lb);
+    if (la != lb || ga != gb)
+      return fmt::format("line {}:\n  golden: {}\n  actual: {}", line, la, lb);
   }
 }
 
 void expect_golden(const std::string& scenario) {
   const fs::path out = fresh_dir(scenario);
-  ASSERT_EQ(coexlab(fmt::format("run {}/scenarios/{}.yaml --out {} --quiet", COEXLAB_SOURCE_DIR, scenario,
-                                out.string())),
+  ASSERT_EQ(coexlab(fmt::format("run {}/scenarios/{}.yaml --out {} --quiet", COEXLAB_SOURCE_DIR,
+                                scenario, out.string())),
             0);
   for (const char* file : {"summary.json", "moves.csv"}) {
     const fs::path golden = fs::path(COEXLAB_SOURCE_DIR) / "tests/golden" / scenario / file;
     ASSERT_TRUE(fs::exists(golden)) << golden << " missing: run scripts/update-golden.sh";
     const std::string expected = read(golden);
     const std::string actual = read(out / file);
-    EXPECT_TRUE(expected == actual) << scenario << "/" << file << " differs from the golden file at "
-                                    << first_difference(expected, actual)
-                                    << "\n(if the change is intended: scripts/update-golden.sh)";
+    EXPECT_TRUE(expected == actual)
+        << scenario << "/" << file << " differs from the golden file at "
+        << first_difference(expected, actual)
+        << "\n(if the change is intended: scripts/update-golden.sh)";
   }
   fs::remove_all(out);
 }
 
 }  // namespace
 
-TEST(Golden, ContosoWeekend) { expect_golden("contoso-weekend"); }
-TEST(Golden, HqBranchEdge) { expect_golden("hq-branch-edge"); }
-TEST(Golden, Hairpin) { expect_golden("hairpin"); }
+TEST(Golden, ContosoWeekend) {
+  expect_golden("contoso-weekend");
+}
+TEST(Golden, HqBranchEdge) {
+  expect_golden("hq-branch-edge");
+}
+TEST(Golden, Hairpin) {
+  expect_golden("hairpin");
+}
 
 TEST(Determinism, SameScenarioAndSeedGiveIdenticalFiles) {
   const std::string scenario = fmt::format("{}/scenarios/contoso-weekend.yaml", COEXLAB_SOURCE_DIR);
@@ -86,7 +95,8 @@ TEST(Determinism, SameScenarioAndSeedGiveIdenticalFiles) {
 TEST(RunCommand, WritesNoFileForAnInvalidScenarioAndExits1) {
   const fs::path out = fresh_dir("invalid");
   const fs::path bad = fs::temp_directory_path() / fmt::format("coexlab-bad-{}.yaml", ::getpid());
-  std::ofstream(bad) << "scenario: bad\nstart: 2007-06-01T20:00\nsites: [ { name: HQ } ]\nservers: []\n";
+  std::ofstream(bad)
+      << "scenario: bad\nstart: 2007-06-01T20:00\nsites: [ { name: HQ } ]\nservers: []\n";
   EXPECT_EQ(coexlab(fmt::format("run {} --out {}", bad.string(), out.string())), 1);
   EXPECT_FALSE(fs::exists(out));
   fs::remove(bad);
@@ -104,10 +114,11 @@ TEST(RunCommand, BadSetPathIsAUsageError) {
 TEST(RunCommand, SigtermExits143AndLeavesNoResultFile) {
   // The field case takes seconds to simulate: stop it after half a second.
   const fs::path out = fresh_dir("sigterm");
-  const std::string cmd =
-      fmt::format("timeout --preserve-status -s TERM 0.5 {} run {}/scenarios/field-case-1.yaml --out {} --quiet "
-                  ">/dev/null 2>&1",
-                  COEXLAB_BINARY, COEXLAB_SOURCE_DIR, out.string());
+  const std::string cmd = fmt::format(
+      "timeout --preserve-status -s TERM 0.5 {} run {}/scenarios/field-case-1.yaml --out {} "
+      "--quiet "
+      ">/dev/null 2>&1",
+      COEXLAB_BINARY, COEXLAB_SOURCE_DIR, out.string());
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 143);

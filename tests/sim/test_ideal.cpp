@@ -20,7 +20,7 @@ struct Plan {
   std::string source_iops = "1000000";
   std::string target_log = "10 TB";
   int threads = 1;
-  std::string windows;    // YAML list or empty
+  std::string windows;  // YAML list or empty
   std::string policy = "finish";
   std::string extra_batch;  // e.g. ", not_before: ..."
   std::string backup;       // YAML for NEW's backup or empty
@@ -68,8 +68,9 @@ migration:
 simulation: {{ horizon: {horizon} }}
 calibration: {{ mode: ideal }}
 )",
-                     fmt::arg("wan", p.wan), fmt::arg("iops", p.source_iops), fmt::arg("count", p.count),
-                     fmt::arg("size", p.size), fmt::arg("log", p.target_log), fmt::arg("backup", p.backup),
+                     fmt::arg("wan", p.wan), fmt::arg("iops", p.source_iops),
+                     fmt::arg("count", p.count), fmt::arg("size", p.size),
+                     fmt::arg("log", p.target_log), fmt::arg("backup", p.backup),
                      fmt::arg("threads", p.threads), fmt::arg("policy", p.policy),
                      fmt::arg("windows", p.windows.empty() ? "" : "windows: " + p.windows),
                      fmt::arg("extra", p.extra_batch), fmt::arg("horizon", p.horizon));
@@ -286,7 +287,8 @@ TEST(Ideal, ThrottlePerSourceDatabaseSerialisesMoves) {
     return p;
   }());
   const std::string anchor = "  max_threads: 2\n";
-  yaml.replace(yaml.find(anchor), anchor.size(), anchor + "  throttles: { per_source_database: 1 }\n");
+  yaml.replace(yaml.find(anchor), anchor.size(),
+               anchor + "  throttles: { per_source_database: 1 }\n");
   const auto s = simulate_yaml(yaml);
   ASSERT_EQ(s.out.recording.attempts.size(), 2u);
   const double one = kRouteLatency + 800;  // alone on the link: 1 GB at 10 Mbps

@@ -64,8 +64,9 @@ Output run_coexlab(const std::string& args) {
 class Sweeps : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("coexlab-sweeps-{}-{}", ::getpid(),
-                                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           fmt::format("coexlab-sweeps-{}-{}", ::getpid(),
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     scenario_ = (dir_ / "sweep.yaml").string();
@@ -81,9 +82,10 @@ constexpr double kOne = 0.030 + 800;  // one mailbox alone on the link
 }  // namespace
 
 TEST_F(Sweeps, WhatifCrossProductRowsInVariantOrder) {
-  const Output o = run_coexlab(fmt::format("whatif {} --vary 'links.A-B.bandwidth=10 Mbps,20 Mbps' "
-                                       "--vary migration.max_threads=1,2 --jobs 2 --json --out {}",
-                                       scenario_, (dir_ / "out").string()));
+  const Output o =
+      run_coexlab(fmt::format("whatif {} --vary 'links.A-B.bandwidth=10 Mbps,20 Mbps' "
+                              "--vary migration.max_threads=1,2 --jobs 2 --json --out {}",
+                              scenario_, (dir_ / "out").string()));
   ASSERT_EQ(o.code, 0);
   const auto rows = nlohmann::json::parse(o.out);
   ASSERT_EQ(rows.size(), 4u);
@@ -106,7 +108,8 @@ TEST_F(Sweeps, WhatifCrossProductRowsInVariantOrder) {
 
 TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
   const std::string out = (dir_ / "out").string();
-  const std::string args = fmt::format("whatif {} --vary migration.max_threads=1,2,3 --out {}", scenario_, out);
+  const std::string args =
+      fmt::format("whatif {} --vary migration.max_threads=1,2,3 --out {}", scenario_, out);
   ASSERT_EQ(run_coexlab(args).code, 0);
   const std::string complete = [&] {
     std::ifstream in(fs::path(out) / "whatif.csv");
@@ -120,7 +123,9 @@ TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
   std::getline(lines, header);
   std::getline(lines, row0);
   std::getline(lines, row1);
-  std::ofstream(fs::path(out) / "whatif.csv") << header << "\n" << row1 << "\n" << "0,ok,,1,16";
+  std::ofstream(fs::path(out) / "whatif.csv") << header << "\n"
+                                              << row1 << "\n"
+                                              << "0,ok,,1,16";
   ASSERT_EQ(run_coexlab(args + " --resume").code, 0);
   std::ifstream in(fs::path(out) / "whatif.csv");
   std::stringstream s;
@@ -129,8 +134,10 @@ TEST_F(Sweeps, WhatifResumeSkipsFinishedVariantsWithoutDuplicates) {
 }
 
 TEST_F(Sweeps, WhatifBadVaryPathIsAUsageError) {
-  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_thread=1,2", scenario_)).code, 2);
-  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_threads=1,0", scenario_)).code, 1);
+  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_thread=1,2", scenario_)).code,
+            2);
+  EXPECT_EQ(run_coexlab(fmt::format("whatif {} --vary migration.max_threads=1,0", scenario_)).code,
+            1);
 }
 
 TEST_F(Sweeps, BottlenecksRanksTheWanLinkFirst) {
@@ -154,7 +161,8 @@ TEST_F(Sweeps, BottlenecksRanksTheWanLinkFirst) {
     }
     if (r["factor"] == "migration/threads") {
       threads = true;
-      EXPECT_NEAR(r["gain_s"].get<double>(), 0.030, 1e-6);  // both start together: one latency saved
+      EXPECT_NEAR(r["gain_s"].get<double>(), 0.030,
+                  1e-6);  // both start together: one latency saved
     }
   }
   EXPECT_TRUE(latency);
