@@ -43,13 +43,40 @@ struct SimEvent {
   std::string what;  // server or mailbox, with detail
 };
 
+// The users' mail during the run (the coexistence-load model, sim/mail_flow.hpp).
+struct DeliveredMail {
+  std::string path_class;  // 2003->2003, 2003<->2007, 2007->2007 same site, ..., internet
+  double time_s = 0;       // when it was delivered (aggregate: the interval's end)
+  double latency_s = 0;    // submission to delivery (or hand-off to the internet)
+  double weight = 1;       // messages it stands for: 1 per message, a count in aggregate mode
+};
+
+// A Hub Transport's queue: messages in the hub (waiting or being processed) over time.
+struct HubQueueStats {
+  std::string server;
+  double messages = 0;        // messages that left the hub
+  double mean_wait_s = 0;     // in the queue before processing
+  double mean_sojourn_s = 0;  // in the hub: waiting and processing
+  double mean_in_hub = 0;     // time-average number of messages in the hub (Little: L)
+  double peak_in_hub = 0;     // the most at once (aggregate: the highest interval mean)
+};
+
+struct MailRecording {
+  bool simulated = false;           // false without workload (null in summary.json)
+  std::string mode;                 // per_message | aggregate
+  std::vector<DeliveredMail> mail;  // per message, or per interval and path class
+  std::vector<HubQueueStats> hubs;  // every 2007 hub, in server order
+  double undelivered = 0;           // still on their way when the simulation stopped
+};
+
 struct Recording {
   std::vector<MoveAttempt> attempts;      // in order of their start
   std::vector<double> sample_times;       // end of each sample interval, seconds from start
   std::vector<ResourceSeries> resources;  // in a fixed order (servers, sites, links)
   std::vector<SimEvent> events;           // in time order
-  units::Seconds end_time{0};             // when the simulation stopped
-  bool reached_horizon = false;           // stopped by the horizon with work left
+  MailRecording mail;
+  units::Seconds end_time{0};    // when the simulation stopped
+  bool reached_horizon = false;  // stopped by the horizon with work left
 };
 
 }  // namespace coexlab

@@ -221,6 +221,84 @@ void round_numbers(json& v) {
   }
 }
 
+// Percentiles of weighted values (per message weight 1; aggregate: an interval's count).
+struct WeightedLatency {
+  double total = 0, mean = 0, p50 = 0, p95 = 0, max = 0;
+};
+
+WeightedLatency weighted_latency(std::vector<std::pair<double, double>> v) {  // (value, weight)
+  WeightedLatency out;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (const auto& [x, w] : v) {
+    out.total += w;
+    sum += x * w;
+  }
+  if (out.total <= 0) return out;
+  out.mean = sum / out.total;
+  out.max = v.back().first;
+  const auto at = [&](double p) {
+    double cum = 0;
+    for (const auto& [x, w] : v) {
+      if ((cum += w) >= p * out.total) return x;
+    }
+    return v.back().first;
+  };
+  out.p50 = at(0.50);
+  out.p95 = at(0.95);
+  return out;
+}
+
+struct MailLatencies {
+  WeightedLatency all;
+  std::map<std::string, WeightedLatency> by_path;  // by path class
+};
+
+MailLatencies mail_latencies(const MailRecording& mail) {
+  std::vector<std::pair<double, double>> all;
+  std::map<std::string, std::vector<std::pair<double, double>>> by_path;
+  for (const DeliveredMail& d : mail.mail) {
+    all.emplace_back(d.latency_s, d.weight);
+    by_path[d.path_class].emplace_back(d.latency_s, d.weight);
+  }
+  MailLatencies out;
+  out.all = weighted_latency(std::move(all));
+  for (auto& [name, v] : by_path) out.by_path[name] = weighted_latency(std::move(v));
+  return out;
+}
+
+json latency_json(const WeightedLatency& l) {
+  return {{"mean", l.mean}, {"p50", l.p50}, {"p95", l.p95}, {"max", l.max}};
+}
+
+json mail_flow_json(const MailRecording& mail) {
+  if (!mail.simulated) return nullptr;
+  const MailLatencies lat = mail_latencies(mail);
+  const WeightedLatency& l = lat.all;
+  json out;
+  out["mode"] = mail.mode;
+  out["messages_delivered"] = std::llround(l.total);
+  out["latency_s"] = l.total > 0 ? latency_json(l) : json(nullptr);
+  json paths = json::array();
+  for (const auto& [name, p] : lat.by_path) {
+    paths.push_back(
+        {{"path", name}, {"messages", std::llround(p.total)}, {"latency_s", latency_json(p)}});
+  }
+  out["paths"] = paths;
+  json hubs = json::array();
+  for (const HubQueueStats& h : mail.hubs) {
+    hubs.push_back({{"server", h.server},
+                    {"messages", std::llround(h.messages)},
+                    {"mean_wait_s", h.mean_wait_s},
+                    {"mean_sojourn_s", h.mean_sojourn_s},
+                    {"mean_queue_length", h.mean_in_hub},
+                    {"peak_queue_length", h.peak_in_hub}});
+  }
+  out["hubs"] = hubs;
+  out["undelivered"] = std::llround(mail.undelivered);
+  return out;
+}
+
 }  // namespace
 
 json summary_json(const RunData& run, const json& checks) {
@@ -270,7 +348,7 @@ json summary_json(const RunData& run, const json& checks) {
                          {"busy_during_moves", opt(st.busy_during_moves)}});
   }
   out["resources"] = resources;
-  out["mail_flow"] = nullptr;  // the coexistence-load issue simulates users' mail
+  out["mail_flow"] = mail_flow_json(run.recording.mail);
   out["checks"] = checks;
   out["simulated_until_s"] = run.recording.end_time.value;
   round_numbers(out);
@@ -351,6 +429,23 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
     for (size_t i = 0; i < std::min<size_t>(3, busiest.size()); ++i)
       out += (i ? ", " : "") + busiest[i].second;
     out += " (while moves run)\n";
+  }
+  if (const MailRecording& mail = run.recording.mail; mail.simulated) {
+    const MailLatencies lat = mail_latencies(mail);
+    const WeightedLatency& l = lat.all;
+    out += fmt::format("  mail        {} messages delivered ({}), latency mean {}, p95 {}\n",
+                       std::llround(l.total), mail.mode, units::format_duration(Seconds{l.mean}),
+                       units::format_duration(Seconds{l.p95}));
+    std::string worst;
+    double worst_p95 = -1;
+    for (const auto& [name, p] : lat.by_path) {
+      if (p.p95 > worst_p95) {
+        worst_p95 = p.p95;
+        worst = fmt::format("{} (p95 {}, {} messages)", name,
+                            units::format_duration(Seconds{p.p95}), std::llround(p.total));
+      }
+    }
+    if (!worst.empty()) out += fmt::format("  worst path  {}\n", worst);
   }
   for (const SimEvent& e : run.recording.events) {
     if (e.kind != "failure")

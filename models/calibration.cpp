@@ -40,6 +40,40 @@ const std::vector<CalibrationConstant>& calibration_constants() {
       {"backup_io_size", Dimension::size, 65536, 65536, "B",
        "ESE streaming backup reads the database in 64 KB blocks (unverified): one disk I/O "
        "per 64 KB, against the database disk's IOPS"},
+      {"hub_cpu_cycles_per_message", std::nullopt, 1.7e8, 0, "cycles",
+       "exchange-facts.md role ratio mailbox:hub cores 7:1 without antivirus (unverified): an "
+       "average user's 250 client requests a day at mailbox_cpu_cycles_per_operation, over the "
+       "about 41 messages a day that pass a hub for that user, divided by 7"},
+      {"smtp_cpu_cycles_per_message", std::nullopt, 8.5e7, 0, "cycles",
+       "model choice (unverified): a 2003 SMTP virtual server or an Edge relaying a message, half "
+       "a Hub's work (no categoriser against AD for every recipient)"},
+      {"store_cpu_cycles_per_message", std::nullopt, 1e7, 0, "cycles",
+       "model choice (unverified): the store submitting or delivering one message"},
+      {"hub_queue_ios_per_message", std::nullopt, 4, 0, "I/Os",
+       "model choice (unverified): the ESE queue database writes a message on receipt, updates "
+       "and deletes it; exchange-facts.md: Hub queue disk latency should stay under 20 ms"},
+      {"smtp_round_trips_per_message", std::nullopt, 6, 0, "round trips",
+       "SMTP conversation EHLO, MAIL FROM, RCPT TO, DATA, end of data, QUIT (RFC 5321)"},
+      {"rpc_round_trips_per_message", std::nullopt, 3, 0, "round trips",
+       "model choice (unverified): store driver open, submit or deliver, commit"},
+      {"client_operations_per_message", std::nullopt, 5, 0, "requests",
+       "model choice (unverified): a client reads, files and syncs each message in a few "
+       "requests"},
+      {"mailbox_cpu_cycles_per_operation", std::nullopt, 2e8, 0, "cycles",
+       "model choice from the planning rule of about 1,000 average mailboxes per 2.66 GHz core "
+       "at 70 % busy in the busy hour (unverified): 1.9 Mcycles/s per user over 250 requests a "
+       "day with 11 % of them in the busy hour; covers all store work of a request"},
+      {"cas_cpu_cycles_per_operation", std::nullopt, 2.5e8, 0, "cycles",
+       "exchange-facts.md role ratio mailbox:client access cores 4:1 (unverified) with 20 % of "
+       "requests from OWA and POP/IMAP: 1.25 x mailbox_cpu_cycles_per_operation"},
+      {"client_bytes_per_message_byte", std::nullopt, 1.3, 0, "B/B",
+       "model choice (unverified): protocol overhead and re-reads of a message by its client"},
+      {"load_interval", Dimension::time, 300, 300, "s",
+       "model choice: the users' background load is aggregated per interval of 5 min, the "
+       "default sample interval; arrivals within it are Poisson in per-message mode"},
+      {"per_message_limit", std::nullopt, 25000, 25000, "messages/day",
+       "model choice: mail_flow auto simulates message by message up to 25,000 messages a "
+       "working day (about 500 average users), aggregated flows above"},
   };
   return constants;
 }
@@ -75,6 +109,30 @@ void set_constant(CostModel& m, std::string_view name, double v) {
     m.bad_item_rate = v;
   else if (name == "backup_io_size")
     m.backup_io_size = Bytes{v};
+  else if (name == "hub_cpu_cycles_per_message")
+    m.hub_cpu_cycles_per_message = v;
+  else if (name == "smtp_cpu_cycles_per_message")
+    m.smtp_cpu_cycles_per_message = v;
+  else if (name == "store_cpu_cycles_per_message")
+    m.store_cpu_cycles_per_message = v;
+  else if (name == "hub_queue_ios_per_message")
+    m.hub_queue_ios_per_message = v;
+  else if (name == "smtp_round_trips_per_message")
+    m.smtp_round_trips_per_message = v;
+  else if (name == "rpc_round_trips_per_message")
+    m.rpc_round_trips_per_message = v;
+  else if (name == "client_operations_per_message")
+    m.client_operations_per_message = v;
+  else if (name == "mailbox_cpu_cycles_per_operation")
+    m.mailbox_cpu_cycles_per_operation = v;
+  else if (name == "cas_cpu_cycles_per_operation")
+    m.cas_cpu_cycles_per_operation = v;
+  else if (name == "client_bytes_per_message_byte")
+    m.client_bytes_per_message_byte = v;
+  else if (name == "load_interval")
+    m.load_interval = Seconds{v};
+  else if (name == "per_message_limit")
+    m.per_message_limit = v;
   else
     throw std::logic_error("calibration constant without a CostModel field: " + std::string(name));
 }
@@ -102,6 +160,18 @@ double CostModel::get(std::string_view name) const {
   if (name == "log_bytes_per_moved_byte") return log_bytes_per_moved_byte;
   if (name == "bad_item_rate") return bad_item_rate;
   if (name == "backup_io_size") return backup_io_size.value;
+  if (name == "hub_cpu_cycles_per_message") return hub_cpu_cycles_per_message;
+  if (name == "smtp_cpu_cycles_per_message") return smtp_cpu_cycles_per_message;
+  if (name == "store_cpu_cycles_per_message") return store_cpu_cycles_per_message;
+  if (name == "hub_queue_ios_per_message") return hub_queue_ios_per_message;
+  if (name == "smtp_round_trips_per_message") return smtp_round_trips_per_message;
+  if (name == "rpc_round_trips_per_message") return rpc_round_trips_per_message;
+  if (name == "client_operations_per_message") return client_operations_per_message;
+  if (name == "mailbox_cpu_cycles_per_operation") return mailbox_cpu_cycles_per_operation;
+  if (name == "cas_cpu_cycles_per_operation") return cas_cpu_cycles_per_operation;
+  if (name == "client_bytes_per_message_byte") return client_bytes_per_message_byte;
+  if (name == "load_interval") return load_interval.value;
+  if (name == "per_message_limit") return per_message_limit;
   throw std::logic_error("unknown calibration constant: " + std::string(name));
 }
 

@@ -38,6 +38,19 @@ struct CostModel {
   double log_bytes_per_moved_byte = 1;  // target transaction log growth
   double bad_item_rate = 0;             // probability that one item cannot be read
   Bytes backup_io_size{65536};          // bytes a streaming backup reads per disk I/O
+  // The users' mail and clients (zero in ideal mode, where there is no background workload).
+  double hub_cpu_cycles_per_message = 0;        // Hub Transport: categoriser, routing, queue
+  double smtp_cpu_cycles_per_message = 0;       // a 2003 SMTP server or an Edge relaying
+  double store_cpu_cycles_per_message = 0;      // a mailbox server submitting or delivering
+  double hub_queue_ios_per_message = 0;         // random I/Os on the Hub's queue database
+  double smtp_round_trips_per_message = 0;      // SMTP conversation, before the data
+  double rpc_round_trips_per_message = 0;       // store driver submission or delivery
+  double client_operations_per_message = 0;     // client requests per message sent or received
+  double mailbox_cpu_cycles_per_operation = 0;  // a mailbox server serving a client request
+  double cas_cpu_cycles_per_operation = 0;      // a Client Access / front-end server
+  double client_bytes_per_message_byte = 0;     // client traffic per byte of mail
+  Seconds load_interval{300};                   // period of the aggregated background load
+  double per_message_limit = 0;  // mail_flow auto: per message up to this many messages/day
   Bytes page_size_2003{4096};
   Bytes page_size_2007{8192};
 

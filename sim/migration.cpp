@@ -96,6 +96,20 @@ class MigrationModel final : private ResourceView {
   }
   const std::vector<Mailbox>& mailboxes() const { return mailboxes_; }
   const std::vector<MoveRequest>& queue() const { return queue_; }
+  void set_observer(MoveObserver* o) { observer_ = o; }
+
+  void dismount(int server, double now) {
+    ServerState& st = servers_[size_t(server)];
+    if (!st.mounted) return;
+    st.mounted = false;
+    const Server& sv = s_.servers[size_t(server)];
+    rec_.events.push_back({Seconds{now}, "dismount",
+                           fmt::format("{}: log disk full ({} of {}); databases dismounted until a "
+                                       "backup truncates the logs{}",
+                                       sv.name, units::format_bytes(Bytes{st.log_used}),
+                                       units::format_bytes(sv.hardware.log_disk.capacity),
+                                       sv.backup ? "" : " (no backup configured: never)")});
+  }
 
  private:
   // ---- set-up -------------------------------------------------------------------------------
@@ -347,19 +361,6 @@ class MigrationModel final : private ResourceView {
     return true;
   }
 
-  void dismount(int server, double now) {
-    ServerState& st = servers_[size_t(server)];
-    if (!st.mounted) return;
-    st.mounted = false;
-    const Server& sv = s_.servers[size_t(server)];
-    rec_.events.push_back({Seconds{now}, "dismount",
-                           fmt::format("{}: log disk full ({} of {}); databases dismounted until a "
-                                       "backup truncates the logs{}",
-                                       sv.name, units::format_bytes(Bytes{st.log_used}),
-                                       units::format_bytes(sv.hardware.log_disk.capacity),
-                                       sv.backup ? "" : " (no backup configured: never)")});
-  }
-
   void run_move(int q, int thread) {
     const MoveRequest& r = queue_[size_t(q)];
     const Mailbox& m = mailboxes_[size_t(r.mailbox)];
@@ -382,10 +383,16 @@ class MigrationModel final : private ResourceView {
       a.state = MoveState::unfinished;
       rec_.attempts.push_back(a);
     }
+    if (observer_) observer_->move_started(r.mailbox);
     const auto close = [&](MoveState state) {
       MoveAttempt& a = rec_.attempts[row];
       a.state = state;
       a.end = Seconds{sg4::Engine::get_clock()};
+      if (!observer_) return;
+      if (state == MoveState::moved)
+        observer_->move_ended(r.mailbox, r.target_server, r.target_database);
+      else
+        observer_->move_ended(r.mailbox, r.source_server, r.source_database);
     };
 
     const std::int64_t fail_item = fail_item_[size_t(q)];
@@ -560,6 +567,7 @@ class MigrationModel final : private ResourceView {
   std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;
   std::map<std::pair<int, int>, MovePath> paths_;
   std::map<int, Channel> backup_channels_;  // by server, for those with a backup
+  MoveObserver* observer_ = nullptr;
 
   int threads_running_ = 0;
   int idle_threads_ = 0;     // threads waiting in thread_main for something to start
@@ -584,6 +592,14 @@ double finish_migration(const std::shared_ptr<MigrationModel>& model, double eng
   const double end = model->finished_at(engine_clock);
   model->finish(end);
   return end;
+}
+
+void set_move_observer(MigrationModel& m, MoveObserver* observer) {
+  m.set_observer(observer);
+}
+
+void dismount_server(MigrationModel& m, int server) {
+  m.dismount(server, sg4::Engine::get_clock());
 }
 
 const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m) {

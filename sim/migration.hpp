@@ -37,6 +37,16 @@ struct ServerState {
 
 class MigrationModel;
 
+// Told when a mailbox goes offline for a move and where it lives when the attempt ends (the
+// users' load follows their mailboxes: sim/mail_flow.hpp).
+class MoveObserver {
+ public:
+  virtual ~MoveObserver() = default;
+  virtual void move_started(int mailbox) = 0;
+  // `server`, `database`: where the mailbox is now (the target if it moved, else the source).
+  virtual void move_ended(int mailbox, int server, int database) = 0;
+};
+
 // Creates the channels the moves need (before Platform::seal) and, after sealing, the
 // actors. The model lives until the engine is done; read the recording afterwards.
 // `scheduler`: nullptr takes migration.scheduler from the registry.
@@ -47,6 +57,10 @@ void start_migration(const std::shared_ptr<MigrationModel>& model);
 // Closes the rows of moves still running as unfinished; returns the end of the simulated
 // period (the last mover thread's stop).
 double finish_migration(const std::shared_ptr<MigrationModel>& model, double engine_clock);
+
+void set_move_observer(MigrationModel& m, MoveObserver* observer);
+// A log disk that something else filled (the users' logs): dismounts like a move would.
+void dismount_server(MigrationModel& m, int server);
 
 // Queue size, for summaries.
 const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m);

@@ -62,6 +62,9 @@ class Platform {
   // every flow over it gets up to `rate` B/s without sharing it. (SimGrid 3.32 ignores
   // Comm::set_rate on host-to-host comms.) Same name twice returns the first. Before seal().
   sg4::Link* add_rate_limit(const std::string& name, double rate);
+  // A link that limits nothing and counts the bytes that cross it (a probe's meter), for a
+  // share of a resource's traffic: put it beside the resource in a channel. Before seal().
+  sg4::Link* add_meter(const std::string& name);
   void seal();
 
   const ServerPlatform& server(int index) const { return servers_[static_cast<size_t>(index)]; }

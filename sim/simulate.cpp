@@ -1,6 +1,7 @@
 #include "simulate.hpp"
 
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <sstream>
 
@@ -9,6 +10,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "calibration.hpp"
+#include "mail_flow.hpp"
 #include "migration.hpp"
 #include "platform.hpp"
 #include "site_graph.hpp"
@@ -33,9 +35,31 @@ class Sampler {
  public:
   Sampler(Recording& rec, double interval) : rec_(rec), interval_(interval) {}
 
+  // Bytes that crossed a link beside SimGrid's flows (the users' background load).
+  std::function<double(const sg4::Link*, double)> extra_bytes = [](const sg4::Link*, double) {
+    return 0.0;
+  };
+
+  // SimGrid's link-load plugin integrates a link's current rate since its last update, and
+  // updates only when a comm over that very link starts or ends: a rate that changes for any
+  // other reason (a flow elsewhere ends, the users' load changes the link's bandwidth) would
+  // be integrated wrongly. Updating every tracked link whenever simulated time advances, with
+  // the rates that held during the step, makes the counts exact.
+  void update_links_on_time_advance() {
+    sg4::Engine::on_time_advance_cb([this](double) {
+      for (const sg4::Link* l : tracked_) sg_link_get_cum_load(l);
+    });
+  }
+
   void add(ResourceSeries series, Probe probe) {
-    if (probe.link) sg_link_load_track(probe.link);
-    if (probe.link_down) sg_link_load_track(probe.link_down);
+    if (probe.link) {
+      sg_link_load_track(probe.link);
+      tracked_.push_back(probe.link);
+    }
+    if (probe.link_down) {
+      sg_link_load_track(probe.link_down);
+      tracked_.push_back(probe.link_down);
+    }
     rec_.resources.push_back(std::move(series));
     probes_.push_back(probe);
   }
@@ -55,14 +79,14 @@ class Sampler {
           break;
         }
         case Probe::Kind::link: {
-          const double bytes = sg_link_get_cum_load(p.link);
+          const double bytes = sg_link_get_cum_load(p.link) + extra_bytes(p.link, now);
           u = (bytes - p.last_a) / (dt * p.full_rate);
           p.last_a = bytes;
           break;
         }
         case Probe::Kind::duplex: {  // the busier direction
-          const double up = sg_link_get_cum_load(p.link);
-          const double down = sg_link_get_cum_load(p.link_down);
+          const double up = sg_link_get_cum_load(p.link) + extra_bytes(p.link, now);
+          const double down = sg_link_get_cum_load(p.link_down) + extra_bytes(p.link_down, now);
           u = std::max(up - p.last_a, down - p.last_b) / (dt * p.full_rate);
           p.last_a = up;
           p.last_b = down;
@@ -89,10 +113,12 @@ class Sampler {
   double interval_;
   double last_time_ = 0;
   std::vector<Probe> probes_;
+  std::vector<const sg4::Link*> tracked_;
 };
 
 void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
-                const std::vector<ServerState>& states, Sampler& sampler) {
+                const std::vector<ServerState>& states,
+                const std::vector<std::pair<int, sg4::Link*>>& hub_meters, Sampler& sampler) {
   for (size_t i = 0; i < s.servers.size(); ++i) {
     const Server& sv = s.servers[i];
     const ServerPlatform& sp = p.server(int(i));
@@ -122,6 +148,17 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
                  {}},
                 {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].database_used,
                  cap ? cap->value : 0, 0, 0});
+    // A hub's queue database shares the server's database disk; its own I/O crosses a meter.
+    for (const auto& [server, meter] : hub_meters) {
+      if (server != int(i)) continue;
+      sampler.add({sv.name + "/hub_queue_disk",
+                   "hub_queue_disk",
+                   "IOPS",
+                   sv.hardware.database_disk.iops,
+                   {}},
+                  {Probe::Kind::link, nullptr, meter, nullptr,
+                   sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
+    }
   }
   for (size_t i = 0; i < s.sites.size(); ++i) {
     auto* lan = p.lan(int(i));
@@ -181,19 +218,38 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   out.mailboxes = migration_mailboxes(*migration);
   out.queue = migration_queue(*migration);
   for (const Mailbox& m : out.mailboxes) states[size_t(m.server)].database_used += m.size.value;
+  std::shared_ptr<MailFlowModel> mail;
+  if (has_mail_flow(s, cost)) {
+    mail = prepare_mail_flow(s, cost, platform, graph, out.recording, states, out.mailboxes,
+                             *migration);
+    set_move_observer(*migration, &mail_flow_observer(*mail));
+  }
   platform.seal();
 
   Sampler sampler(out.recording, s.simulation.sample_interval.value);
-  add_probes(s, cost, platform, states, sampler);
+  std::vector<std::pair<int, sg4::Link*>> hub_meters;
+  if (mail) {
+    hub_meters = hub_queue_meters(*mail);
+    sampler.extra_bytes = [m = mail.get()](const sg4::Link* link, double now) {
+      return background_bytes(*m, link, now);
+    };
+  }
+  add_probes(s, cost, platform, states, hub_meters, sampler);
+  sampler.update_links_on_time_advance();
   const double horizon = s.simulation.horizon.value;
   sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] {
     sampler.run_actor(horizon);
   })->daemonize();
   start_migration(migration);
+  if (mail) start_mail_flow(mail);
 
-  engine.run_until(horizon);
+  // Every actor is bounded by the horizon: the mover threads stop there at the latest, and the
+  // last one ends the daemons. (run_until(horizon) could stop a hair before the horizon, on an
+  // activity that ended there by rounding, and leave the threads waiting.)
+  engine.run();
   const double end = finish_migration(migration, sg4::Engine::get_clock());
   sampler.sample(end);  // the last, partial interval
+  if (mail) finish_mail_flow(mail, end);
   out.recording.end_time = Seconds{end};
   return out;
 }
