@@ -22,7 +22,8 @@
 // above (`<` or `<=`), each variant's lower bound is computed first from its scenario alone
 // (analysis/lower_bound.hpp, the bound that holds for any first start); a variant whose bound
 // already exceeds the target cannot meet it and is pruned without simulating: its row has
-// status ok, pruned true, meets_target false, lower_bound_s the bound and duration_s null.
+// status ok, pruned true, meets_target false, lower_bound_s the bound, bottleneck the bound's
+// binding term, duration_s and completed null.
 // The others are simulated as child `coexlab run`s in rounds of --jobs N (the N cheapest
 // not yet evaluated); the search stops after the first round in which a variant meets the
 // target, and the answer is the cheapest one that did. Rows are kept for the variants up to
