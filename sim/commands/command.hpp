@@ -20,6 +20,7 @@ Command add_bench_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_test_command(CLI::App& app);
 Command add_whatif_command(CLI::App& app);
+Command add_size_command(CLI::App& app);
 Command add_bottlenecks_command(CLI::App& app);
 Command add_calc_command(CLI::App& app);
 

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "overrides.hpp"
+
 namespace coexlab {
 using ojson = nlohmann::ordered_json;
 
@@ -21,6 +23,40 @@ void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o) {
   cmd->add_flag("--json", o.json, "print the rows as a JSON array on stdout, nothing else");
   cmd->add_option("--out", o.out_dir, "write the rows to DIR/<command>.csv as they finish");
   cmd->add_flag("--resume", o.resume, "with --out: skip the variants already in DIR/<command>.csv");
+}
+
+std::string parse_axes(const std::vector<std::string>& vary, std::vector<Axis>& axes) {
+  for (const std::string& v : vary) {
+    Axis a;
+    std::string values, error;
+    if (!split_assignment(v, &a.path, &values, &error)) return "--vary " + error;
+    a.values = split_vary_values(values);
+    axes.push_back(a);
+  }
+  return {};
+}
+
+std::vector<Variant> cross_product(const std::vector<std::string>& base,
+                                   const std::vector<Axis>& axes,
+                                   std::vector<std::vector<size_t>>* picks) {
+  std::vector<Variant> variants;
+  std::vector<size_t> pick(axes.size(), 0);
+  for (const Axis& a : axes) {
+    if (a.values.empty()) return variants;
+  }
+  while (true) {
+    Variant v;
+    v.index = int(variants.size());
+    v.sets = base;
+    for (size_t i = 0; i < axes.size(); ++i)
+      v.sets.push_back(axes[i].path + "=" + axes[i].values[pick[i]]);
+    variants.push_back(v);
+    if (picks) picks->push_back(pick);
+    size_t k = axes.size();
+    while (k > 0 && ++pick[k - 1] == axes[k - 1].values.size()) pick[--k] = 0;
+    if (k == 0) break;
+  }
+  return variants;
 }
 
 ojson row_header(const VariantResult& r) {

@@ -25,6 +25,22 @@ struct SweepCommandOptions {
 
 void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o);
 
+// One --vary PATH=V1,V2,...: the path and its values as given.
+struct Axis {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+// Splits every --vary into an Axis (values split on commas outside brackets). Returns "" or
+// the usage error ("--vary ...: ...").
+std::string parse_axes(const std::vector<std::string>& vary, std::vector<Axis>& axes);
+
+// The cross product of the axes, the first --vary slowest: variant i's sets are `base`
+// followed by one PATH=VALUE per axis; `picks[i]` holds the value index taken on each axis.
+std::vector<Variant> cross_product(const std::vector<std::string>& base,
+                                   const std::vector<Axis>& axes,
+                                   std::vector<std::vector<size_t>>* picks = nullptr);
+
 // Runs `variants` (skipping those finished in DIR/COMMAND.csv when resuming), turns each
 // result into a row with `make_row`, appends rows durably as they finish, rewrites the file
 // in variant order, and returns the rows in variant order.

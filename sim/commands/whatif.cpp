@@ -15,11 +15,6 @@ namespace coexlab {
 namespace {
 using ojson = nlohmann::ordered_json;
 
-struct Axis {
-  std::string path;
-  std::vector<std::string> values;
-};
-
 struct WhatifOptions {
   SweepCommandOptions sweep;
   std::vector<std::string> vary;
@@ -27,15 +22,9 @@ struct WhatifOptions {
 
 int whatif(const WhatifOptions& o) {
   std::vector<Axis> axes;
-  for (const std::string& v : o.vary) {
-    Axis a;
-    std::string values, error;
-    if (!split_assignment(v, &a.path, &values, &error)) {
-      std::cerr << "coexlab: --vary " << error << '\n';
-      return kExitUsage;
-    }
-    a.values = split_vary_values(values);
-    axes.push_back(a);
+  if (std::string error = parse_axes(o.vary, axes); !error.empty()) {
+    std::cerr << "coexlab: " << error << '\n';
+    return kExitUsage;
   }
   // Every value must make a valid scenario: check them before simulating anything.
   for (const Axis& a : axes) {
@@ -51,19 +40,7 @@ int whatif(const WhatifOptions& o) {
     }
   }
   // The cross product, the first --vary slowest.
-  std::vector<Variant> variants;
-  std::vector<size_t> pick(axes.size(), 0);
-  while (true) {
-    Variant v;
-    v.index = int(variants.size());
-    v.sets = o.sweep.sets;
-    for (size_t i = 0; i < axes.size(); ++i)
-      v.sets.push_back(axes[i].path + "=" + axes[i].values[pick[i]]);
-    variants.push_back(v);
-    size_t k = axes.size();
-    while (k > 0 && ++pick[k - 1] == axes[k - 1].values.size()) pick[--k] = 0;
-    if (k == 0) break;
-  }
+  const std::vector<Variant> variants = cross_product(o.sweep.sets, axes);
   std::vector<std::string> columns{"variant_index", "status", "error"};
   for (const Axis& a : axes) columns.push_back(a.path);
   for (const char* c :
