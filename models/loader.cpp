@@ -23,8 +23,6 @@ namespace {
 
 using units::Dimension;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 bool is_name(std::string_view s, bool allow_dots) {
   if (s.empty() || s.size() > 128) return false;
   return std::all_of(s.begin(), s.end(), [allow_dots](char c) {

@@ -244,8 +244,10 @@ struct MailRouter::Groups {
   }
 };
 
-MailRouter::MailRouter(const Scenario& s, const SiteGraph& g)
-    : s_(s), g_(g), groups_(std::make_unique<Groups>(s)) {}
+// The site graph is not needed (yet): routes follow routing groups and hubs, which the
+// scenario alone gives. The parameter stays so that callers keep one signature.
+MailRouter::MailRouter(const Scenario& s, const SiteGraph& /*g*/)
+    : s_(s), groups_(std::make_unique<Groups>(s)) {}
 
 MailRouter::~MailRouter() = default;
 
