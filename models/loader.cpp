@@ -17,6 +17,7 @@
 #include "calibration.hpp"
 #include "overrides.hpp"
 #include "scenario_keys.hpp"
+#include "yaml_budget.hpp"
 
 namespace coexlab {
 namespace {
@@ -36,24 +37,6 @@ struct EnumEntry {
   std::string_view text;
   E value;
 };
-
-// Counts the nodes of a document as a reader would see them, aliases expanded, and stops
-// at `limit`: a "billion laughs" document is refused before anyone walks it.
-bool within_node_budget(const YAML::Node& n, long long& budget) {
-  if (--budget < 0) return false;
-  if (n.IsMap()) {
-    for (const auto& kv : n) {
-      if (!within_node_budget(kv.first, budget) || !within_node_budget(kv.second, budget)) {
-        return false;
-      }
-    }
-  } else if (n.IsSequence()) {
-    for (const auto& item : n) {
-      if (!within_node_budget(item, budget)) return false;
-    }
-  }
-  return true;
-}
 
 class Loader {
  public:
@@ -1111,14 +1094,6 @@ void Loader::load_checks(const YAML::Node& n, Scenario& s) {
 LoadResult load_parsed(const YAML::Node& root, const std::string& label,
                        const LoadOptions& options) {
   LoadResult result;
-  long long budget = Limits::kMaxYamlNodes;
-  if (!within_node_budget(root, budget)) {
-    result.diagnostics.error({label, 1, 1},
-                             fmt::format("the document expands to more than {} nodes (aliases "
-                                         "included); refusing to read it",
-                                         Limits::kMaxYamlNodes));
-    return result;
-  }
   std::vector<OverrideNode> override_nodes;
   YAML::Node doc = root;
   for (const Override& o : options.overrides) {
@@ -1145,6 +1120,19 @@ LoadResult load_parsed(const YAML::Node& root, const std::string& label,
 
 LoadResult load_scenario_text(const std::string& text, const std::string& label,
                               const LoadOptions& options) {
+  if (text.size() > static_cast<size_t>(Limits::kMaxFileBytes)) {
+    LoadResult r;
+    r.diagnostics.error({label, 1, 1}, fmt::format("the text has {} bytes, more than the limit "
+                                                   "of {}",
+                                                   text.size(), Limits::kMaxFileBytes));
+    return r;
+  }
+  // Aliases are counted (and cycles refused) on the parser's events, before any node exists.
+  if (auto e = check_yaml_budget(text, Limits::kMaxYamlNodes)) {
+    LoadResult r;
+    r.diagnostics.error({label, e->line, e->column}, std::move(e->message));
+    return r;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

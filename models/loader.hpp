@@ -48,6 +48,7 @@ struct Limits {
   static constexpr double kMaxHorizonSeconds = 3650.0 * 86400;
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
   static constexpr int kMaxYamlNodes = 2'000'000;   // after alias expansion
+  static constexpr int kMaxOverrideNodes = 10'000;  // one --set value, aliases expanded
 };
 
 }  // namespace coexlab

@@ -4,6 +4,7 @@
 
 #include "loader.hpp"
 #include "scenario_keys.hpp"
+#include "yaml_budget.hpp"
 
 namespace coexlab {
 namespace {
@@ -142,6 +143,11 @@ bool split_assignment(const std::string& text, std::string* path, std::string* v
 }
 
 std::string apply_override(YAML::Node& doc, const Override& o, std::vector<OverrideNode>& nodes) {
+  // A value is a few nodes; bounding it also bounds the position look-ups of the loader,
+  // which scan the recorded override nodes (and refuses aliases that expand or cycle).
+  if (auto e = check_yaml_budget(o.value, Limits::kMaxOverrideNodes)) {
+    return fmt::format("--set {}: the value is refused: {}", o.path, e->message);
+  }
   YAML::Node value;
   try {
     value = YAML::Load(o.value);
