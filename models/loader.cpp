@@ -17,6 +17,7 @@
 #include "calibration.hpp"
 #include "overrides.hpp"
 #include "scenario_keys.hpp"
+#include "windows.hpp"
 #include "yaml_budget.hpp"
 
 namespace coexlab {
@@ -949,7 +950,13 @@ void Loader::load_migration(const YAML::Node& n, Scenario& s) {
     }
   }
   if (present(n["windows"]) && check_sequence(n["windows"], "migration windows")) {
-    for (const YAML::Node& e : n["windows"]) load_window(e, s.start, m);
+    if (n["windows"].size() > kMaxMoveWindows) {
+      error(n["windows"], fmt::format("{} move windows exceed the limit of {}: merge adjacent "
+                                      "ones",
+                                      n["windows"].size(), kMaxMoveWindows));
+    } else {
+      for (const YAML::Node& e : n["windows"]) load_window(e, s.start, m);
+    }
   }
   if (present(n["on_window_end"])) {
     if (auto p = enumeration<WindowEndPolicy>(
