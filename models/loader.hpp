@@ -38,7 +38,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& label,
 
 // Limits enforced before any allocation proportional to them (docs/limits.md).
 struct Limits {
-  static constexpr std::int64_t kMaxFileBytes = 16 * 1024 * 1024;
+  static constexpr std::int64_t kMaxFileBytes = std::int64_t{16} * 1024 * 1024;
   static constexpr std::int64_t kMaxMailboxesPerDatabase = 1'000'000;
   static constexpr std::int64_t kMaxMailboxesTotal = 2'000'000;
   static constexpr int kMaxServers = 2'000;
