@@ -47,6 +47,7 @@ std::string tail(const std::string& text, size_t max_chars) {
 
 pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   std::vector<std::string> storage = args;
   for (std::string& a : storage) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -128,7 +129,7 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
       std::vector<std::string> args{o.binary, "run", o.scenario, "--out", (dir / "out").string(),
                                     "--quiet"};
       for (const std::string& s : v.sets) {
-        args.push_back("--set");
+        args.emplace_back("--set");
         args.push_back(s);
       }
       running.push_back({spawn(args, dir), next, now_seconds(), dir});
@@ -314,7 +315,8 @@ ojson cell_to_json(const std::string& c) {
   return c;
 }
 
-SweepOutput::SweepOutput(std::string dir, std::string command, const RowTable& table, bool resume)
+SweepOutput::SweepOutput(std::string dir, const std::string& command, const RowTable& table,
+                         bool resume)
     : dir_(std::move(dir)), table_(table) {
   if (dir_.empty()) return;
   fs::create_directories(dir_);

@@ -69,7 +69,7 @@ std::optional<std::vector<std::map<std::string, std::string>>> read_csv(const st
 // end, and tells which variants a previous run already finished (--resume).
 class SweepOutput {
  public:
-  SweepOutput(std::string dir, std::string command, const RowTable& table, bool resume);
+  SweepOutput(std::string dir, const std::string& command, const RowTable& table, bool resume);
   // Rows already in DIR/COMMAND.csv from an earlier run (when resuming), by variant_index.
   const std::map<int, std::map<std::string, std::string>>& finished() const { return finished_; }
   std::string append(const nlohmann::ordered_json& row);  // "" or an error

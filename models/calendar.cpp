@@ -53,7 +53,7 @@ std::optional<int> parse_hh_mm(std::string_view s, std::string* error) {
 
 std::int64_t CivilTime::epoch_seconds() const {
   return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-         hour * 3600 + minute * 60 + second;
+         std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
 }
 
 int CivilTime::weekday() const {

@@ -17,13 +17,13 @@
 #include "calibration.hpp"
 #include "overrides.hpp"
 #include "scenario_keys.hpp"
+#include "windows.hpp"
+#include "yaml_budget.hpp"
 
 namespace coexlab {
 namespace {
 
 using units::Dimension;
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 bool is_name(std::string_view s, bool allow_dots) {
   if (s.empty() || s.size() > 128) return false;
@@ -38,24 +38,6 @@ struct EnumEntry {
   std::string_view text;
   E value;
 };
-
-// Counts the nodes of a document as a reader would see them, aliases expanded, and stops
-// at `limit`: a "billion laughs" document is refused before anyone walks it.
-bool within_node_budget(const YAML::Node& n, long long& budget) {
-  if (--budget < 0) return false;
-  if (n.IsMap()) {
-    for (const auto& kv : n) {
-      if (!within_node_budget(kv.first, budget) || !within_node_budget(kv.second, budget)) {
-        return false;
-      }
-    }
-  } else if (n.IsSequence()) {
-    for (const auto& item : n) {
-      if (!within_node_budget(item, budget)) return false;
-    }
-  }
-  return true;
-}
 
 class Loader {
  public:
@@ -968,7 +950,13 @@ void Loader::load_migration(const YAML::Node& n, Scenario& s) {
     }
   }
   if (present(n["windows"]) && check_sequence(n["windows"], "migration windows")) {
-    for (const YAML::Node& e : n["windows"]) load_window(e, s.start, m);
+    if (n["windows"].size() > kMaxMoveWindows) {
+      error(n["windows"], fmt::format("{} move windows exceed the limit of {}: merge adjacent "
+                                      "ones",
+                                      n["windows"].size(), kMaxMoveWindows));
+    } else {
+      for (const YAML::Node& e : n["windows"]) load_window(e, s.start, m);
+    }
   }
   if (present(n["on_window_end"])) {
     if (auto p = enumeration<WindowEndPolicy>(
@@ -1113,14 +1101,6 @@ void Loader::load_checks(const YAML::Node& n, Scenario& s) {
 LoadResult load_parsed(const YAML::Node& root, const std::string& label,
                        const LoadOptions& options) {
   LoadResult result;
-  long long budget = Limits::kMaxYamlNodes;
-  if (!within_node_budget(root, budget)) {
-    result.diagnostics.error({label, 1, 1},
-                             fmt::format("the document expands to more than {} nodes (aliases "
-                                         "included); refusing to read it",
-                                         Limits::kMaxYamlNodes));
-    return result;
-  }
   std::vector<OverrideNode> override_nodes;
   YAML::Node doc = root;
   for (const Override& o : options.overrides) {
@@ -1147,6 +1127,19 @@ LoadResult load_parsed(const YAML::Node& root, const std::string& label,
 
 LoadResult load_scenario_text(const std::string& text, const std::string& label,
                               const LoadOptions& options) {
+  if (text.size() > static_cast<size_t>(Limits::kMaxFileBytes)) {
+    LoadResult r;
+    r.diagnostics.error({label, 1, 1}, fmt::format("the text has {} bytes, more than the limit "
+                                                   "of {}",
+                                                   text.size(), Limits::kMaxFileBytes));
+    return r;
+  }
+  // Aliases are counted (and cycles refused) on the parser's events, before any node exists.
+  if (auto e = check_yaml_budget(text, Limits::kMaxYamlNodes)) {
+    LoadResult r;
+    r.diagnostics.error({label, e->line, e->column}, std::move(e->message));
+    return r;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -38,7 +38,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& label,
 
 // Limits enforced before any allocation proportional to them (docs/limits.md).
 struct Limits {
-  static constexpr std::int64_t kMaxFileBytes = 16 * 1024 * 1024;
+  static constexpr std::int64_t kMaxFileBytes = std::int64_t{16} * 1024 * 1024;
   static constexpr std::int64_t kMaxMailboxesPerDatabase = 1'000'000;
   static constexpr std::int64_t kMaxMailboxesTotal = 2'000'000;
   static constexpr int kMaxServers = 2'000;
@@ -48,6 +48,7 @@ struct Limits {
   static constexpr double kMaxHorizonSeconds = 3650.0 * 86400;
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
   static constexpr int kMaxYamlNodes = 2'000'000;   // after alias expansion
+  static constexpr int kMaxOverrideNodes = 10'000;  // one --set value, aliases expanded
 };
 
 }  // namespace coexlab

@@ -4,6 +4,7 @@
 
 #include "loader.hpp"
 #include "scenario_keys.hpp"
+#include "yaml_budget.hpp"
 
 namespace coexlab {
 namespace {
@@ -55,7 +56,7 @@ void record(const YAML::Node& n, const std::string& label, std::vector<OverrideN
 
 // Walks `path` in `doc`. With `create`, missing mappings on the way are created and the
 // last key is set to `value`. Returns "" or an error.
-std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* value) {
+std::string walk(const YAML::Node& doc, const std::string& path, const YAML::Node* value) {
   const std::vector<std::string> parts = split_path(path);
   std::string context;  // generic, e.g. "servers[].hardware"
   YAML::Node node = doc;
@@ -68,7 +69,7 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
         (context != "checks[]" && std::find(keys->begin(), keys->end(), key) == keys->end())) {
       std::string hint = keys ? did_you_mean(key, *keys) : "";
       return fmt::format("--set path '{}': '{}' is not a key {}{}", path, key,
-                         context.empty() ? "of a scenario" : "under '" + context + "'",
+                         context.empty() ? "of a scenario" : fmt::format("under '{}'", context),
                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
     }
     if (!node.IsDefined() || node.IsNull()) node = YAML::Node(YAML::NodeType::Map);
@@ -77,7 +78,7 @@ std::string walk(YAML::Node doc, const std::string& path, const YAML::Node* valu
       if (value) node[key] = *value;
       return {};
     }
-    std::string child_context = context.empty() ? key : context + "." + key;
+    std::string child_context = context.empty() ? key : fmt::format("{}.{}", context, key);
     if (is_list_key(context, key)) {
       // The next part selects an entry by name (or index).
       YAML::Node list = node[key];
@@ -142,6 +143,11 @@ bool split_assignment(const std::string& text, std::string* path, std::string* v
 }
 
 std::string apply_override(YAML::Node& doc, const Override& o, std::vector<OverrideNode>& nodes) {
+  // A value is a few nodes; bounding it also bounds the position look-ups of the loader,
+  // which scan the recorded override nodes (and refuses aliases that expand or cycle).
+  if (auto e = check_yaml_budget(o.value, Limits::kMaxOverrideNodes)) {
+    return fmt::format("--set {}: the value is refused: {}", o.path, e->message);
+  }
   YAML::Node value;
   try {
     value = YAML::Load(o.value);

@@ -257,8 +257,8 @@ class RuleChecker {
       if (!sv.is_2007()) continue;
       if (sv.has(Role::mailbox) && !reported_l3.count(sv.site) && s_.find_site(sv.site)) {
         std::vector<std::string> missing;
-        if (!site_has_2007(sv.site, Role::hub_transport)) missing.push_back("hub_transport");
-        if (!site_has_2007(sv.site, Role::client_access)) missing.push_back("client_access");
+        if (!site_has_2007(sv.site, Role::hub_transport)) missing.emplace_back("hub_transport");
+        if (!site_has_2007(sv.site, Role::client_access)) missing.emplace_back("client_access");
         if (!missing.empty()) {
           reported_l3.insert(sv.site);
           d_.error(sv.roles_pos, fmt::format("site '{}' has the 2007 mailbox server '{}' but no "

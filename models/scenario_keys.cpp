@@ -95,6 +95,9 @@ std::string did_you_mean(std::string_view wrong, const std::vector<std::string_v
   std::string best;
   size_t best_distance = 3;  // accept at most 2 edits
   for (std::string_view c : candidates) {
+    // The distance is at least the difference in length: skip the quadratic work (a key of
+    // megabytes must not cost seconds per candidate).
+    if (wrong.size() > c.size() + 2 || c.size() > wrong.size() + 2) continue;
     const size_t d = edit_distance(wrong, c);
     if (d < best_distance) {
       best_distance = d;

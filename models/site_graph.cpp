@@ -157,6 +157,7 @@ std::vector<std::vector<int>> SiteGraph::components() const {
   std::map<int, std::vector<int>> by_id;
   for (size_t i = 0; i < component_of_.size(); ++i) by_id[component_of_[i]].push_back(int(i));
   std::vector<std::vector<int>> out;
+  out.reserve(by_id.size());
   for (auto& [id, sites] : by_id) out.push_back(std::move(sites));
   std::sort(out.begin(), out.end());
   return out;
@@ -244,8 +245,10 @@ struct MailRouter::Groups {
   }
 };
 
-MailRouter::MailRouter(const Scenario& s, const SiteGraph& g)
-    : s_(s), g_(g), groups_(std::make_unique<Groups>(s)) {}
+// The site graph is not needed (yet): routes follow routing groups and hubs, which the
+// scenario alone gives. The parameter stays so that callers keep one signature.
+MailRouter::MailRouter(const Scenario& s, const SiteGraph& /*g*/)
+    : s_(s), groups_(std::make_unique<Groups>(s)) {}
 
 MailRouter::~MailRouter() = default;
 

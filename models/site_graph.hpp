@@ -82,7 +82,6 @@ class MailRouter {
   std::vector<MailHop> cross_to_2003(int hub_2007, int server_2003) const;
 
   const Scenario& s_;
-  const SiteGraph& g_;
   // The routing group graph, built once, and its shortest paths per source group, computed
   // on first use: the rules ask for a path per routing group and per site.
   struct Groups;

@@ -140,7 +140,7 @@ std::string format_duration(Seconds s) {
   double t = s.value;
   if (t < 60) return fmt::format("{:.1f} s", t);
   const auto total_min = static_cast<long long>(std::llround(t / 60.0));
-  const long long days = total_min / (24 * 60);
+  const long long days = total_min / (24LL * 60);
   const long long hours = (total_min / 60) % 24;
   const long long mins = total_min % 60;
   if (days > 0) return fmt::format("{} d {:02} h {:02} min", days, hours, mins);

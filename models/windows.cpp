@@ -61,18 +61,36 @@ std::vector<std::pair<size_t, size_t>> overlapping_windows(const std::vector<Win
   std::vector<std::pair<size_t, size_t>> out;
   // Weekly windows: compare over two weeks so that wrapping windows are seen whole.
   const Seconds span{std::max(horizon.value, 3.0 * kMinutesPerWeek * 60.0)};
-  std::vector<std::vector<Interval>> occ;
-  for (const Window& w : windows) occ.push_back(occurrences(w, start, span));
+  // One sweep over every occurrence of every window in time order, keeping those still open:
+  // O(n log n) in the occurrences (a weekly window has 521 in ten years), where comparing
+  // every pair of windows occurrence by occurrence took seconds for a few hundred windows.
+  struct Occurrence {
+    Interval at;
+    size_t window;
+  };
+  std::vector<Occurrence> all;
   for (size_t i = 0; i < windows.size(); ++i) {
-    for (size_t j = i + 1; j < windows.size(); ++j) {
-      bool found = false;
-      for (const Interval& a : occ[i]) {
-        for (const Interval& b : occ[j]) {
-          if (overlap(a, b)) { found = true; break; }
-        }
-        if (found) break;
+    for (const Interval& iv : occurrences(windows[i], start, span)) all.push_back({iv, i});
+  }
+  std::sort(all.begin(), all.end(), [](const Occurrence& a, const Occurrence& b) {
+    return a.at.from < b.at.from || (a.at.from == b.at.from && a.window < b.window);
+  });
+  const size_t n = windows.size();
+  std::vector<char> overlaps(n * n, 0);  // [i * n + j], i < j (n is bounded by the loader)
+  std::vector<Occurrence> open;
+  for (const Occurrence& o : all) {
+    // Still open: began at or before o (sorted) and ends after o begins.
+    std::erase_if(open, [&](const Occurrence& a) { return !(o.at.from < a.at.to); });
+    for (const Occurrence& a : open) {
+      if (a.window != o.window && overlap(a.at, o.at)) {
+        overlaps[std::min(a.window, o.window) * n + std::max(a.window, o.window)] = 1;
       }
-      if (found) out.emplace_back(i, j);
+    }
+    open.push_back(o);
+  }
+  for (size_t i = 0; i < n; ++i) {  // in index order, as the pairs are reported
+    for (size_t j = i + 1; j < n; ++j) {
+      if (overlaps[i * n + j]) out.emplace_back(i, j);
     }
   }
   return out;

@@ -19,6 +19,11 @@ struct Interval {
 std::vector<Interval> expand_windows(const std::vector<Window>& windows, const CivilTime& start,
                                      Seconds horizon);
 
+// At most this many move windows (docs/limits.md): the loader refuses more. It bounds the
+// overlap check below (and its errors) when every window overlaps every other: 200 identical
+// weekly windows over ten years are 10^5 occurrences, each compared with 199 open ones.
+inline constexpr std::size_t kMaxMoveWindows = 200;
+
 // Pairs of windows (indices) that overlap; weekly windows are compared over a week, absolute
 // ones with each other and with the weekly ones' occurrences before `horizon`.
 std::vector<std::pair<size_t, size_t>> overlapping_windows(const std::vector<Window>& windows,

@@ -1,0 +1,25 @@
+// Bounds what a YAML text expands to before yaml-cpp builds nodes from it. An alias is
+// a reference, so `&a [x, x, ...]` nested ten deep is 10^9 nodes to anyone who walks the
+// tree ("billion laughs"), and `&a [*a]` is a cycle that no walk ends. One pass over the
+// parser's events counts the nodes as a reader would see them (an alias counts as the size
+// of what it names), stops at the budget and points at the alias that crossed it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace coexlab {
+
+struct YamlBudgetError {
+  int line = 1;    // 1-based, of the node or alias at fault
+  int column = 1;  // 1-based
+  std::string message;
+};
+
+// nullopt: the first document of `text` expands to at most `max_nodes` nodes and has no
+// alias inside the node it names. A YAML syntax error is not reported here: it is left to
+// YAML::Load, which reports it with its own position (nullopt).
+std::optional<YamlBudgetError> check_yaml_budget(const std::string& text, std::int64_t max_nodes);
+
+}  // namespace coexlab
