@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Wall time and peak memory of `coexlab run` on the field case, scaled to N moved mailboxes.
 
-usage: bench/field_case_scale.py [--coexlab build/coexlab] [N ...]     (default: 4000 40000)
+usage: bench/field_case_scale.py [--coexlab build/coexlab] [--moves-only] [N ...]
+       (default: 4000 40000; the users' load is simulated unless --moves-only)
 
 Every database's mailbox count in scenarios/field-case-1.yaml is multiplied by
 N / (mailboxes the shipped file moves), so the layout, the plan and the mix stay the same.
@@ -30,6 +31,7 @@ def scaled(text: str, factor: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--coexlab", default=os.path.join(ROOT, "build", "coexlab"))
+    parser.add_argument("--moves-only", action="store_true", help="--set workload=none")
     parser.add_argument("sizes", nargs="*", type=int, default=[4000, 40000])
     args = parser.parse_args()
     text = open(SCENARIO).read()
@@ -41,8 +43,10 @@ def main() -> int:
             out = os.path.join(tmp, f"out-{n}")
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             start = time.monotonic()
-            result = subprocess.run([args.coexlab, "run", path, "--out", out, "--quiet"],
-                                    capture_output=True, text=True)
+            command = [args.coexlab, "run", path, "--out", out, "--quiet"]
+            if args.moves_only:
+                command += ["--set", "workload=none"]
+            result = subprocess.run(command, capture_output=True, text=True)
             wall = time.monotonic() - start
             peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             if result.returncode != 0:

@@ -544,6 +544,8 @@ TEST(OtherRules, UnknownProfileAndCustomProfile) {
       heavy_user +
       "workload:\n  profiles:\n    - { name: sales, sent_per_day: 30, received_per_day: 120 }\n");
   expect_clean(replace_once(kBase, "size: 300 MB }", "size: 300 MB, profile: very_heavy }"));
+  // No users, no profiles needed: `--set workload=none` drops the custom ones.
+  expect_clean(heavy_user + "workload: none\n");
 }
 
 TEST(OtherRules, HairpinIsAWarning) {
