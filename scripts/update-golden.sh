@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 for scenario in contoso-weekend hq-branch-edge hairpin; do
   build/coexlab run "scenarios/$scenario.yaml" --out "tests/golden/$scenario" --quiet
-  rm -f "tests/golden/$scenario/utilisation.csv"
+  rm -f "tests/golden/$scenario/utilisation.csv" "tests/golden/$scenario/report.html"
   echo "updated tests/golden/$scenario"
 done
