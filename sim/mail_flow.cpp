@@ -85,8 +85,6 @@ struct LinkLoad {
   }
 };
 
-enum class StopKind { submit, relay, hub, deliver, internet_in, internet_out };
-
 // A message's way from its sender's server to its recipient's (or the internet).
 struct MailPath {
   bool valid = false;
@@ -161,7 +159,7 @@ class MailFlowModel final : public MoveObserver {
     const int m = mailbox;
     population(home_server_[size_t(m)], original_db_[size_t(m)]).add(demand_of(m), -1);
   }
-  void move_ended(int mailbox, int server, int database) override {
+  void move_ended(int mailbox, int server, int /*database*/) override {
     const int m = mailbox;
     const int from = home_server_[size_t(m)];
     if (server != from) {
@@ -172,7 +170,6 @@ class MailFlowModel final : public MoveObserver {
       move_count(all_where_, from, server);
     }
     home_server_[size_t(m)] = server;
-    (void)database;
     population(server, original_db_[size_t(m)]).add(demand_of(m), +1);
   }
 
