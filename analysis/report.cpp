@@ -474,12 +474,56 @@ std::string resources_section(const RunData& run) {
   return out + "</section>\n";
 }
 
-std::string mail_section() {
-  // mail_flow is null in summary.json until users are simulated: show that, never a made-up
-  // latency.
-  return "<section>\n<h2>Mail latency</h2>\n<p>No mail flow simulated: this run has no users' "
-         "mail (<code>mail_flow</code> is null in summary.json), so there is no latency to "
-         "show.</p>\n</section>\n";
+std::string latency_text(double s) {
+  return s < 1 ? fmt::format("{:.0f} ms", s * 1e3) : duration(s);
+}
+
+std::string mail_section(const RunData& run) {
+  const MailRecording& mail = run.recording.mail;
+  std::string out = "<section>\n<h2>Mail latency</h2>\n";
+  // mail_flow is null in summary.json without users: say so, never a made-up latency.
+  if (!mail.simulated) {
+    return out +
+           "<p>No mail flow simulated: this run has no users' mail (<code>mail_flow</code> is "
+           "null in summary.json), so there is no latency to show.</p>\n</section>\n";
+  }
+  const MailLatencies lat = mail_latencies(mail);
+  out += fmt::format("<p>{} messages delivered, simulated {}; submission to delivery.</p>\n",
+                     std::llround(lat.all.total),
+                     mail.mode == "per_message" ? "message by message" : "as aggregated flows");
+  out +=
+      "<table>\n<tr><th>path</th><th class=\"n\">messages</th><th class=\"n\">mean</th><th "
+      "class=\"n\">p50</th><th class=\"n\">p95</th><th class=\"n\">max</th></tr>\n";
+  const auto row = [&](const std::string& name, const WeightedLatency& l) {
+    out += fmt::format(
+        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+        "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        escape(name), std::llround(l.total), latency_text(l.mean), latency_text(l.p50),
+        latency_text(l.p95), latency_text(l.max));
+  };
+  for (const auto& [name, l] : lat.by_path) row(name, l);
+  row("all", lat.all);
+  out += "</table>\n";
+  if (!mail.hubs.empty()) {
+    out +=
+        "<table>\n<tr><th>Hub Transport</th><th class=\"n\">messages</th><th "
+        "class=\"n\">mean wait</th><th class=\"n\">mean time in hub</th><th "
+        "class=\"n\">mean queue</th><th class=\"n\">peak queue</th></tr>\n";
+    for (const HubQueueStats& h : mail.hubs) {
+      out += fmt::format(
+          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+          "class=\"n\">{}</td><td class=\"n\">{:.2f}</td><td class=\"n\">{:.2f}</td></tr>\n",
+          escape(h.server), std::llround(h.messages), latency_text(h.mean_wait_s),
+          latency_text(h.mean_sojourn_s), h.mean_in_hub, h.peak_in_hub);
+    }
+    out += "</table>\n";
+  }
+  if (mail.mode == "aggregate") {
+    out +=
+        "<p class=\"note\">Aggregated: percentiles range over the means of each interval and "
+        "path class, not over single messages.</p>\n";
+  }
+  return out + "</section>\n";
 }
 
 std::string events_section(const RunData& run) {
@@ -575,7 +619,7 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   out += gantt_section(run, windows, t_end);
   out += utilisation_section(run, windows, t_end);
   out += log_space_section(run, windows, t_end);
-  out += mail_section();
+  out += mail_section(run);
   if (options.bottleneck_rows) out += ranking_section(*options.bottleneck_rows);
   out += resources_section(run);
   out += events_section(run);

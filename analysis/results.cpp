@@ -221,52 +221,6 @@ void round_numbers(json& v) {
   }
 }
 
-// Percentiles of weighted values (per message weight 1; aggregate: an interval's count).
-struct WeightedLatency {
-  double total = 0, mean = 0, p50 = 0, p95 = 0, max = 0;
-};
-
-WeightedLatency weighted_latency(std::vector<std::pair<double, double>> v) {  // (value, weight)
-  WeightedLatency out;
-  std::sort(v.begin(), v.end());
-  double sum = 0;
-  for (const auto& [x, w] : v) {
-    out.total += w;
-    sum += x * w;
-  }
-  if (out.total <= 0) return out;
-  out.mean = sum / out.total;
-  out.max = v.back().first;
-  const auto at = [&](double p) {
-    double cum = 0;
-    for (const auto& [x, w] : v) {
-      if ((cum += w) >= p * out.total) return x;
-    }
-    return v.back().first;
-  };
-  out.p50 = at(0.50);
-  out.p95 = at(0.95);
-  return out;
-}
-
-struct MailLatencies {
-  WeightedLatency all;
-  std::map<std::string, WeightedLatency> by_path;  // by path class
-};
-
-MailLatencies mail_latencies(const MailRecording& mail) {
-  std::vector<std::pair<double, double>> all;
-  std::map<std::string, std::vector<std::pair<double, double>>> by_path;
-  for (const DeliveredMail& d : mail.mail) {
-    all.emplace_back(d.latency_s, d.weight);
-    by_path[d.path_class].emplace_back(d.latency_s, d.weight);
-  }
-  MailLatencies out;
-  out.all = weighted_latency(std::move(all));
-  for (auto& [name, v] : by_path) out.by_path[name] = weighted_latency(std::move(v));
-  return out;
-}
-
 json latency_json(const WeightedLatency& l) {
   return {{"mean", l.mean}, {"p50", l.p50}, {"p95", l.p95}, {"max", l.max}};
 }
@@ -300,6 +254,42 @@ json mail_flow_json(const MailRecording& mail) {
 }
 
 }  // namespace
+
+WeightedLatency weighted_latency(std::vector<std::pair<double, double>> v) {  // (value, weight)
+  WeightedLatency out;
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (const auto& [x, w] : v) {
+    out.total += w;
+    sum += x * w;
+  }
+  if (out.total <= 0) return out;
+  out.mean = sum / out.total;
+  out.max = v.back().first;
+  const auto at = [&](double p) {
+    double cum = 0;
+    for (const auto& [x, w] : v) {
+      if ((cum += w) >= p * out.total) return x;
+    }
+    return v.back().first;
+  };
+  out.p50 = at(0.50);
+  out.p95 = at(0.95);
+  return out;
+}
+
+MailLatencies mail_latencies(const MailRecording& mail) {
+  std::vector<std::pair<double, double>> all;
+  std::map<std::string, std::vector<std::pair<double, double>>> by_path;
+  for (const DeliveredMail& d : mail.mail) {
+    all.emplace_back(d.latency_s, d.weight);
+    by_path[d.path_class].emplace_back(d.latency_s, d.weight);
+  }
+  MailLatencies out;
+  out.all = weighted_latency(std::move(all));
+  for (auto& [name, v] : by_path) out.by_path[name] = weighted_latency(std::move(v));
+  return out;
+}
 
 json summary_json(const RunData& run, const json& checks) {
   const MigrationMetrics m = migration_metrics(run);

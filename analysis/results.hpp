@@ -2,6 +2,7 @@
 // recording alone.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,21 @@ double percentile_nearest_rank(std::vector<double> values, double p);
 // expand_windows; no windows: one window up to the horizon, so 0. summary.json:
 // migration.window_overrun_s.
 double window_overrun(const RunData& run);
+
+// ---- Mail latency ---------------------------------------------------------------------------
+// Weighted by messages (per message: 1 each; aggregate: an interval's count per path class);
+// p50 and p95 are the smallest latencies with at least that share of the weight at or below.
+struct WeightedLatency {
+  double total = 0;                            // messages
+  double mean = 0, p50 = 0, p95 = 0, max = 0;  // seconds
+};
+WeightedLatency weighted_latency(std::vector<std::pair<double, double>> values_and_weights);
+
+struct MailLatencies {
+  WeightedLatency all;
+  std::map<std::string, WeightedLatency> by_path;  // by path class
+};
+MailLatencies mail_latencies(const MailRecording& mail);
 
 nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
 std::string moves_csv(const RunData& run);

@@ -248,6 +248,32 @@ TEST(ReportHtml, SaysWhetherTheMigrationCompletedAndShowsNoMadeUpMailFlow) {
   EXPECT_NE(complete.find("<b>2 h 00 min</b>"), std::string::npos);  // the duration
 }
 
+TEST(ReportHtml, ShowsMailLatencyPerPathAndTheHubQueues) {
+  Fixture f(2, 1);
+  f.attempt(0, 1, 0, kHour, MoveState::moved);
+  f.rec.mail.simulated = true;
+  f.rec.mail.mode = "per_message";
+  // Weighted percentiles: 3 messages at 20 ms, 1 at 2 s on another path.
+  f.rec.mail.mail = {{"2003->2003", 10, 0.020, 1},
+                     {"2003->2003", 20, 0.020, 2},
+                     {"2003<->2007", 30, 2.0, 1}};
+  f.rec.mail.hubs = {{"EX07", 1, 0.5, 0.75, 0.25, 3}};
+  const std::string html = report_html(f.run());
+  EXPECT_EQ(html.find("No mail flow simulated"), std::string::npos);
+  EXPECT_NE(html.find("4 messages delivered, simulated message by message"), std::string::npos);
+  // path, messages, mean, p50, p95, max
+  EXPECT_NE(html.find("<td>2003-&gt;2003</td><td class=\"n\">3</td><td class=\"n\">20 ms</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>all</td><td class=\"n\">4</td><td class=\"n\">515 ms</td><td "
+                      "class=\"n\">20 ms</td><td class=\"n\">2.0 s</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>EX07</td><td class=\"n\">1</td><td class=\"n\">500 ms</td><td "
+                      "class=\"n\">750 ms</td><td class=\"n\">0.25</td><td "
+                      "class=\"n\">3.00</td>"),
+            std::string::npos);
+}
+
 TEST(ReportHtml, RanksBottlenecksByGainWhenGiven) {
   Fixture f(2, 1);
   f.attempt(0, 1, 0, kHour, MoveState::moved);
