@@ -1,8 +1,9 @@
-// Engine speed: simulated activities per wall second of coexlab's simulator (moves only) at
-// growing sizes, beside a raw SimGrid program that runs the same activity mix — the same
-// mailboxes, chunks, sleeps, flows over the same links and CPU work, but no scheduler,
-// throttles, windows, log space, probes or recording — so that coexlab's overhead over the
-// bare engine is a ratio measured in one run.
+// Engine speed: simulated activities per wall second of coexlab's simulator at growing sizes,
+// moves only and with the users' load (BM_CoexlabWithLoad: every mailbox an average user,
+// office hours, mail aggregated per 5 min), beside a raw SimGrid program that runs the same
+// activity mix — the same mailboxes, chunks, sleeps, flows over the same links and CPU work, but no
+// scheduler, throttles, windows, log space, probes or recording — so that coexlab's overhead over
+// the bare engine is a ratio measured in one run.
 //
 // SimGrid allows one engine per process: every benchmark iteration forks a child that
 // builds and runs one simulation and reports through a pipe; this process never creates an
@@ -44,8 +45,9 @@ constexpr int kDatabasesPerSource = 2;
 constexpr int kThreads = 16;
 
 // N mailboxes on eight 2003 back-ends (two databases each) moving to one 2007 server, which
-// is also the mover, in one site: realistic costs, no windows, no users.
-std::string case_yaml(int mailboxes) {
+// is also the mover, in one site: realistic costs, no windows, circular logging (no backups:
+// the users' logs would otherwise fill the sources' log disks); users only `with_load`.
+std::string case_yaml(int mailboxes, bool with_load) {
   std::string servers, batches;
   const int per_database = mailboxes / (kSourceServers * kDatabasesPerSource);
   for (int s = 1; s <= kSourceServers; ++s) {
@@ -55,7 +57,7 @@ std::string case_yaml(int mailboxes) {
     site: HQ
     roles: [{roles}]
     hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 1 Gbps, database_disk: {{ iops: 1500 }},
-                log_disk: {{ throughput: 60 MB/s, capacity: 100 GiB }} }}
+                log_disk: {{ throughput: 60 MB/s, capacity: 100 GiB, circular_logging: true }} }}
     databases:)",
                            fmt::arg("s", s),
                            fmt::arg("roles", s == 1 ? "mailbox, bridgehead" : "mailbox"));
@@ -80,7 +82,7 @@ servers:{servers}
                 log_disk: {{ throughput: 500 MB/s, capacity: 10 TB, circular_logging: true }} }}
     databases: [ {{ name: DB1 }}, {{ name: DB2 }} ]
 connectors: {{ routing_group: [ {{ between: [EX03-BE1, EX07-MBX1] }} ] }}
-workload: none
+workload: {workload}
 migration:
   mover: EX07-MBX1
   max_threads: {threads}
@@ -89,11 +91,12 @@ migration:
 simulation: {{ horizon: 365 d, sample_interval: 1 h }}
 )",
                      fmt::arg("n", mailboxes), fmt::arg("servers", servers),
-                     fmt::arg("threads", kThreads), fmt::arg("batches", batches));
+                     fmt::arg("threads", kThreads), fmt::arg("batches", batches),
+                     fmt::arg("workload", with_load ? "{ day_shape: office_hours }" : "none"));
 }
 
-Scenario load_case(int mailboxes) {
-  LoadResult r = load_scenario_text(case_yaml(mailboxes), "engine.yaml");
+Scenario load_case(int mailboxes, bool with_load = false) {
+  LoadResult r = load_scenario_text(case_yaml(mailboxes, with_load), "engine.yaml");
   if (r.scenario) check_rules(*r.scenario, r.diagnostics);
   if (!r.scenario || r.diagnostics.has_errors()) {
     for (const Diagnostic& d : r.diagnostics.all())
@@ -121,8 +124,8 @@ double now_s() {
 
 // ---- coexlab --------------------------------------------------------------------------------
 
-Report run_coexlab(int mailboxes) {
-  const Scenario s = load_case(mailboxes);
+Report run_coexlab_case(int mailboxes, bool with_load) {
+  const Scenario s = load_case(mailboxes, with_load);
   Report r;
   count_activities(&r.activities);
   const double start = now_s();
@@ -130,6 +133,13 @@ Report run_coexlab(int mailboxes) {
   r.wall_s = now_s() - start;
   r.simulated_s = out.recording.end_time.value;
   return r;
+}
+
+Report run_coexlab(int mailboxes) {
+  return run_coexlab_case(mailboxes, false);
+}
+Report run_coexlab_with_load(int mailboxes) {
+  return run_coexlab_case(mailboxes, true);
 }
 
 // ---- the same activity mix on bare SimGrid --------------------------------------------------
@@ -314,11 +324,22 @@ void bench_case(benchmark::State& state, const char* which) {
 void BM_Coexlab(benchmark::State& state) {
   bench_case<run_coexlab>(state, "coexlab");
 }
+void BM_CoexlabWithLoad(benchmark::State& state) {
+  bench_case<run_coexlab_with_load>(state, "coexlab+load");
+}
 void BM_RawSimGrid(benchmark::State& state) {
   bench_case<run_raw>(state, "raw");
 }
 
 BENCHMARK(BM_Coexlab)
+    ->Arg(1000)
+    ->Arg(4000)
+    ->Arg(16000)
+    ->Arg(40000)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CoexlabWithLoad)
     ->Arg(1000)
     ->Arg(4000)
     ->Arg(16000)
@@ -344,18 +365,18 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   // coexlab's overhead over the bare engine, per size run in both programs (median runs).
   if (results().empty()) return 0;
-  std::printf("\n%10s %14s %14s %10s %12s %12s\n", "mailboxes", "coexlab act/s", "raw act/s",
-              "overhead", "coexlab act", "raw act");
+  std::printf("\n%13s %10s %14s %14s %10s %12s %12s\n", "run", "mailboxes", "coexlab act/s",
+              "raw act/s", "overhead", "coexlab act", "raw act");
   for (const auto& [key, co_runs] : results()) {
-    if (key.first != "coexlab") continue;
+    if (key.first == "raw") continue;
     const auto raw_runs = results().find({"raw", key.second});
     if (raw_runs == results().end()) continue;
     const Report co = median(co_runs);
     const Report raw = median(raw_runs->second);
     const double co_rate = co.activities / co.wall_s;
     const double raw_rate = raw.activities / raw.wall_s;
-    std::printf("%10d %14.0f %14.0f %9.2fx %12.0f %12.0f\n", key.second, co_rate, raw_rate,
-                raw_rate / co_rate, co.activities, raw.activities);
+    std::printf("%13s %10d %14.0f %14.0f %9.2fx %12.0f %12.0f\n", key.first.c_str(), key.second,
+                co_rate, raw_rate, raw_rate / co_rate, co.activities, raw.activities);
   }
   return 0;
 }
