@@ -5,13 +5,16 @@
 // Layout advice follows from the ranking and from what the baseline run showed.
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "calendar.hpp"
 #include "cli.hpp"
 #include "command.hpp"
+#include "site_graph.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -20,10 +23,12 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 struct Factor {
-  std::string factor;  // resource id, link/NAME/latency, migration/threads, migration/windows
+  std::string factor;  // resource id, link/NAME/latency, migration/threads, migration/windows,
+                       // or layout/...: a change of the layout that the rules suggest
   std::string change;  // what was improved
   std::vector<std::string> sets;
-  std::string evidence_id;  // the resource whose baseline busy share is reported
+  std::string evidence_id;      // the resource whose baseline busy share is reported
+  std::string watch_link = {};  // layout/connector: the WAN link whose traffic it removes
 };
 
 std::string bytes_per_s(double v) {
@@ -138,6 +143,102 @@ std::vector<Factor> factors_of(const Scenario& s, const nlohmann::json& baseline
   return out;
 }
 
+// What a layout change did to the users' mail: the mean latency of mail between versions and
+// the mean utilisation of the WAN link it watches, before and after.
+std::string mail_effect(const nlohmann::json& base, const nlohmann::json& variant,
+                        const std::string& link) {
+  const auto cross_version = [](const nlohmann::json& summary) -> std::optional<double> {
+    for (const auto& p : summary_field(summary, {"mail_flow", "paths"})) {
+      if (p.value("path", "") == "2003<->2007" && p["latency_s"]["mean"].is_number())
+        return p["latency_s"]["mean"].get<double>();
+    }
+    return std::nullopt;
+  };
+  const auto mean_use = [&](const nlohmann::json& summary) -> std::optional<double> {
+    for (const auto& r : summary_field(summary, {"resources"})) {
+      if (r.value("id", "") == link && r["mean_utilisation"].is_number())
+        return r["mean_utilisation"].get<double>();
+    }
+    return std::nullopt;
+  };
+  std::string out;
+  const auto a = cross_version(base), b = cross_version(variant);
+  if (a && b) out += fmt::format("2003<->2007 mail {:.0f} ms -> {:.0f} ms", *a * 1e3, *b * 1e3);
+  const auto u = mean_use(base), v = mean_use(variant);
+  if (!link.empty() && u && v)
+    out += fmt::format("{}{} mean {:.2f} % -> {:.2f} %", out.empty() ? "" : ", ", link, *u * 100,
+                       *v * 100);
+  return out;
+}
+
+// Layout changes that follow from the rules and the baseline run, each simulated like a
+// factor: a local coexistence connector where mail hairpins over the WAN, the mover in each
+// other site that receives mailboxes (up to three), and circular logging on a server whose
+// log disk filled.
+std::vector<Factor> layout_candidates(const Scenario& s, const nlohmann::json& baseline) {
+  std::vector<Factor> out;
+  const SiteGraph graph(s);
+  const MailRouter router(s, graph);
+  std::string connectors;  // the declared and implicit ones, which a new list must keep
+  for (const RoutingGroupConnector& c : s.connectors.routing_group) {
+    connectors += fmt::format("{{between: [{}, {}], cost: {}}}, ", c.server_a, c.server_b, c.cost);
+  }
+  for (const Hairpin& h : find_hairpins(s, graph, router)) {
+    const std::string& site = s.sites[size_t(h.site)].name;
+    int bridgehead = -1;
+    for (size_t i = 0; i < s.servers.size() && bridgehead < 0; ++i) {
+      const Server& sv = s.servers[i];
+      if (sv.is_2003() && sv.has(Role::bridgehead) && sv.site == site) bridgehead = int(i);
+    }
+    const int hub = router.hub_in_site(h.site);
+    if (bridgehead < 0 || hub < 0) continue;
+    // The first WAN link the hairpin leaves the site by: where its traffic shows.
+    std::string link;
+    if (h.path_sites.size() > 1) {
+      if (const auto& r = graph.route(h.path_sites[0], h.path_sites[1]); r && !r->links.empty())
+        link = "link/" + s.links[size_t(r->links.front())].name;
+    }
+    out.push_back(
+        {"layout/connector/" + site,
+         fmt::format("a coexistence connector {} <-> {} in {}", s.servers[size_t(bridgehead)].name,
+                     s.servers[size_t(hub)].name, site),
+         {fmt::format("connectors.routing_group=[{}{{between: [{}, {}]}}]", connectors,
+                      s.servers[size_t(bridgehead)].name, s.servers[size_t(hub)].name)},
+         link,
+         link});
+  }
+  // The mover: on a target server of each other site that receives mailboxes (its moves
+  // cross the WAN twice where the mover sits elsewhere: source -> mover -> target).
+  const Server* mover = s.find_server(s.migration.mover);
+  std::vector<std::string> sites_tried;
+  for (const Batch& b : s.migration.batches) {
+    const Server* t = s.find_server(b.to.server);
+    if (!mover || !t || t->site == mover->site || sites_tried.size() == 3 ||
+        std::find(sites_tried.begin(), sites_tried.end(), t->site) != sites_tried.end())
+      continue;
+    sites_tried.push_back(t->site);
+    out.push_back({"layout/mover/" + t->site,
+                   fmt::format("the mover on {} in {}", t->name, t->site),
+                   {"migration.mover=" + t->name},
+                   "",
+                   ""});
+  }
+  for (const auto& e : summary_field(baseline, {"migration", "events"})) {
+    if (e.value("kind", "") != "dismount") continue;
+    const std::string what = e.value("what", "");
+    const std::string server = what.substr(0, what.find(':'));
+    const std::string id = "layout/circular_logging/" + server;
+    if (std::any_of(out.begin(), out.end(), [&](const Factor& f) { return f.factor == id; }))
+      continue;
+    out.push_back({id,
+                   "circular logging on " + server + " during the migration",
+                   {"servers." + server + ".hardware.log_disk.circular_logging=true"},
+                   server + "/log_space",
+                   ""});
+  }
+  return out;
+}
+
 double busy_share(const nlohmann::json& baseline, const std::string& id) {
   for (const auto& r : summary_field(baseline, {"resources"})) {
     if (r.value("id", "") == id && r["busy_during_moves"].is_number())
@@ -172,7 +273,10 @@ int bottlenecks(const Options& o) {
   }
   const double base_s = base_duration.get<double>();
 
-  const std::vector<Factor> factors = factors_of(s, base.summary);
+  std::vector<Factor> factors = factors_of(s, base.summary);
+  const size_t layout_from = factors.size();
+  for (Factor& f : layout_candidates(s, base.summary)) factors.push_back(std::move(f));
+  std::map<int, std::string> effects;  // layout variants: what the change did to the mail
   std::vector<Variant> variants;
   for (size_t i = 0; i < factors.size(); ++i) {
     Variant v{int(i), o.sweep.sets};
@@ -196,6 +300,8 @@ int bottlenecks(const Options& o) {
         row["busy_share"] = busy < 0 ? ojson(nullptr) : ojson(busy);
         row["completed"] = summary_field(r.summary, {"migration", "completed"});
         row["set"] = f.sets.front();
+        if (size_t(v.index) >= layout_from && r.status == "ok")
+          effects[v.index] = mail_effect(base.summary, r.summary, f.watch_link);
         return row;
       });
   // Ranked by gain (the CSV keeps variant order, as every sweep does).
@@ -225,17 +331,21 @@ int bottlenecks(const Options& o) {
   }
   if (shown == 0)
     std::cout << "  no single factor gains 1 % or more: the plan is balanced at this size\n";
-  for (const auto& e : summary_field(base.summary, {"migration", "events"})) {
-    if (e.value("kind", "") == "dismount") {
-      const std::string what = e.value("what", "");
-      const std::string server = what.substr(0, what.find(':'));
-      std::cout << fmt::format(
-          "  {}: the log disk filled and dismounted the databases; turn on circular logging "
-          "during the migration (--set 'servers.{}.hardware.log_disk.circular_logging=true'), "
-          "add log space, or back up more often\n",
-          server, server);
-      break;
-    }
+  // The layout changes, whatever they gain: they may be about the mail rather than the moves.
+  for (const ojson& r : rows) {
+    const std::string factor = r["factor"].get<std::string>();
+    if (factor.rfind("layout/", 0) != 0) continue;
+    const auto it = effects.find(r["variant_index"].get<int>());
+    const std::string gain =
+        r["gain_s"].is_number()
+            ? fmt::format("the migration ends {} {}",
+                          units::format_duration(Seconds{std::abs(r["gain_s"].get<double>())}),
+                          r["gain_s"].get<double>() >= 0 ? "sooner" : "later")
+            : std::string("no duration (") + r["status"].get<std::string>() + ")";
+    std::cout << fmt::format("  {}: {}: {}{}  --set '{}'\n", factor, r["change"].get<std::string>(),
+                             gain,
+                             it == effects.end() || it->second.empty() ? "" : "; " + it->second,
+                             r["set"].get<std::string>());
   }
   return kExitOk;
 }

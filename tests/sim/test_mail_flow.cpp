@@ -432,3 +432,29 @@ TEST(MailFlowFidelity, PerMessageAndAggregateAgreeOnUtilisationAndMeanLatency) {
     EXPECT_NEAR(p, a, std::max(0.05 * a, 1e-3)) << id;
   }
 }
+
+TEST(MailFlowAdvice, BottlenecksSimulatesALocalConnectorForTheHairpinAndNamesItsEffect) {
+  const fs::path dir = fresh_dir("advice");
+  fs::create_directories(dir);
+  const fs::path file = dir / "scenario.yaml";
+  std::ofstream(file) << small_hairpin(false);
+  const fs::path out = dir / "advice.txt";
+  const std::string cmd = fmt::format("{} bottlenecks {} --jobs 2 >{} 2>/dev/null", COEXLAB_BINARY,
+                                      file.string(), out.string());
+  const int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << cmd;
+  const std::string text = read_file(out);
+  fs::remove_all(dir);
+  const auto line_of = [&](const std::string& start) {
+    const auto at = text.find("\n  " + start);
+    return at == std::string::npos ? std::string()
+                                   : text.substr(at + 3, text.find('\n', at + 1) - at - 3);
+  };
+  const std::string advice = line_of("layout/connector/London:");
+  ASSERT_FALSE(advice.empty()) << text;
+  EXPECT_NE(advice.find("EX03-LON <-> EX07-LON"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("{between: [EX03-LON, EX07-LON]}"), std::string::npos) << advice;
+  // Its simulated effect on the mail: the latency between versions, before and after.
+  EXPECT_NE(advice.find("2003<->2007 mail"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("link/Dallas-London mean"), std::string::npos) << advice;
+}
