@@ -526,8 +526,7 @@ class MailFlowModel final : public MoveObserver {
   }
 
   int client_route(int server, int site, bool to_client) {
-    const std::string key = fmt::format("client:{}:{}:{}", server_name(server),
-                                        s_.sites[size_t(site)].name, to_client ? "down" : "up");
+    const auto key = std::make_tuple(to_client ? 0 : 1, server, site);
     if (auto it = client_routes_.find(key); it != client_routes_.end()) return it->second;
     const int id = add_route(client_links(server, site, to_client));
     client_routes_.emplace(key, id);
@@ -535,7 +534,7 @@ class MailFlowModel final : public MoveObserver {
   }
 
   int leg_route(int from, int to) {
-    const std::string key = "leg:" + server_name(from) + ">" + server_name(to);
+    const auto key = std::make_tuple(2, from, to);
     if (auto it = client_routes_.find(key); it != client_routes_.end()) return it->second;
     const int id = add_route(platform_.leg(from, to).links);
     client_routes_.emplace(key, id);
@@ -557,8 +556,9 @@ class MailFlowModel final : public MoveObserver {
     // Client traffic: every mailbox server with the clients of every site that has users.
     std::vector<bool> user_site(s_.sites.size(), false);
     for (int site : user_site_) user_site[size_t(site)] = true;
+    web_of_.assign(s_.servers.size(), kNone);
     for (int server : mailbox_servers()) {
-      const int web = web_server_for(server);
+      const int web = web_of_[size_t(server)] = web_server_for(server);
       for (size_t site = 0; site < s_.sites.size(); ++site) {
         if (!user_site[site]) continue;
         for (bool down : {true, false}) {
@@ -618,7 +618,7 @@ class MailFlowModel final : public MoveObserver {
       const double outlook = mix.outlook.value;
       load(client_route(server, site, true), down * outlook);
       load(client_route(server, site, false), up * outlook);
-      const int web = web_server_for(server);
+      const int web = web_of_[size_t(server)];
       const double web_share = 1.0 - outlook;
       if (web >= 0 && web_share > 0) {
         cpu_[size_t(web)].demand += ops * web_share * cost_.cas_cpu_cycles_per_operation;
@@ -982,9 +982,12 @@ class MailFlowModel final : public MoveObserver {
 
   std::vector<MailPath> internal_;  // [from * servers + to]
   std::vector<MailPath> outbound_, inbound_;
-  std::map<std::string, Channel> hop_;        // per message
-  std::map<std::string, int> hop_route_;      // aggregate
-  std::map<std::string, int> client_routes_;  // client and web traffic
+  std::map<std::string, Channel> hop_;    // per message
+  std::map<std::string, int> hop_route_;  // aggregate
+  // Client traffic (0: to the clients of a site, 1: from them; server, site) and the legs
+  // between a mailbox server and its web server (2; from, to): route ids.
+  std::map<std::tuple<int, int, int>, int> client_routes_;
+  std::vector<int> web_of_;  // per server: the server of its users' OWA and POP/IMAP, or -1
   std::vector<LinkLoad> loads_;
   std::map<std::pair<const sg4::Link*, sg4::LinkInRoute::Direction>, int> load_index_;
   std::map<const sg4::Link*, int> link_load_;  // by the SimGrid link itself (probes)
