@@ -1034,6 +1034,7 @@ void Loader::load_simulation(const YAML::Node& n, Scenario& s) {
                                             {"per_message", MailFlowMode::per_message},
                                             {"aggregate", MailFlowMode::aggregate}})) {
       sim.mail_flow = *m;
+      sim.mail_flow_pos = pos(n["mail_flow"]);
     }
   }
   bool interval_ok = true, horizon_ok = true;

@@ -49,6 +49,9 @@ struct Limits {
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
   static constexpr int kMaxYamlNodes = 2'000'000;   // after alias expansion
   static constexpr int kMaxOverrideNodes = 10'000;  // one --set value, aliases expanded
+  // simulation.mail_flow: per_message: messages a run may simulate before its horizon (each
+  // is an actor for its journey and a recorded latency; aggregate mode has no such cost).
+  static constexpr double kMaxPerMessageMessages = 20'000'000;
 };
 
 }  // namespace coexlab

@@ -8,6 +8,7 @@
 
 #include "checks.hpp"
 #include "loader.hpp"
+#include "mail_model.hpp"
 #include "mailboxes.hpp"
 #include "profiles.hpp"
 #include "scenario_keys.hpp"
@@ -617,6 +618,31 @@ class RuleChecker {
       d_.error({s_.file, 1, 1}, fmt::format("the scenario holds {} mailboxes, more than the limit "
                                             "of {}",
                                             total, Limits::kMaxMailboxesTotal));
+    }
+    per_message_volume();
+  }
+
+  // Mail simulated message by message, on request, for more messages than a run can hold.
+  void per_message_volume() {
+    const CostModel cost = CostModel::from(s_.calibration);
+    if (s_.simulation.mail_flow != MailFlowMode::per_message || !s_.workload.enabled || cost.ideal)
+      return;
+    double per_day = 0;  // messages a working day: sent, and from the internet
+    for (const Server& sv : s_.servers) {
+      for (const Database& db : sv.databases) {
+        const Profile* p = find_profile(s_, db.mailboxes.profile);
+        if (!p || db.mailboxes.count <= 0) continue;
+        const UserDemand d = user_demand(*p, ExchangeVersion::v2007, s_.workload.recipients, cost);
+        per_day += double(db.mailboxes.count) * (d.sent + d.internet_in);
+      }
+    }
+    const double messages = per_day * s_.simulation.horizon.value / 86400.0;
+    if (messages > Limits::kMaxPerMessageMessages) {
+      d_.error(s_.simulation.mail_flow_pos,
+               fmt::format("simulation mail_flow per_message would simulate about {:.0f} million "
+                           "messages before the horizon, more than the limit of {:.0f} million: "
+                           "use aggregate (or auto), or a shorter horizon",
+                           messages / 1e6, Limits::kMaxPerMessageMessages / 1e6));
     }
   }
 

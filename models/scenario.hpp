@@ -48,7 +48,7 @@ struct Site {
   SourcePos pos;
 };
 
-struct Link {  // a WAN link between two sites, full duplex
+struct Link {        // a WAN link between two sites, full duplex
   std::string name;  // default "A-B" from `between`
   std::string site_a;
   std::string site_b;
@@ -87,9 +87,9 @@ enum class SizeDistribution { fixed, uniform, lognormal };
 
 struct SizeSpec {
   SizeDistribution distribution = SizeDistribution::fixed;
-  Bytes fixed{0};                // fixed
-  Bytes min{0}, max{0};          // uniform
-  Bytes mean{0}, stddev{0};      // lognormal: of the sizes themselves, not of the log
+  Bytes fixed{0};            // fixed
+  Bytes min{0}, max{0};      // uniform
+  Bytes mean{0}, stddev{0};  // lognormal: of the sizes themselves, not of the log
 };
 
 struct MailboxPopulation {
@@ -246,7 +246,7 @@ enum class AdminTool { aduc_2003, esm_2003, emc, ems };
 struct Operation {
   OperationAction action = OperationAction::create_mailbox;
   AdminTool tool = AdminTool::emc;
-  DatabaseRef database;  // the mailbox's database (the source, for a move)
+  DatabaseRef database;           // the mailbox's database (the source, for a move)
   std::optional<DatabaseRef> to;  // move_mailbox only
   SourcePos pos;
 };
@@ -261,6 +261,7 @@ enum class MailFlowMode { automatic, per_message, aggregate };
 
 struct SimulationSettings {
   MailFlowMode mail_flow = MailFlowMode::automatic;
+  SourcePos mail_flow_pos;  // the `mail_flow` node, when given
   Seconds sample_interval{300};
   Seconds horizon{60 * 86400.0};
 };
