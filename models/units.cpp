@@ -25,9 +25,9 @@ constexpr std::array kUnits{
     UnitDef{"GB", Dimension::size, 1e9},
     UnitDef{"TB", Dimension::size, 1e12},
     UnitDef{"KiB", Dimension::size, kKi},
-    UnitDef{"MiB", Dimension::size, kKi * kKi},
-    UnitDef{"GiB", Dimension::size, kKi * kKi * kKi},
-    UnitDef{"TiB", Dimension::size, kKi * kKi * kKi * kKi},
+    UnitDef{"MiB", Dimension::size, kKi* kKi},
+    UnitDef{"GiB", Dimension::size, kKi* kKi* kKi},
+    UnitDef{"TiB", Dimension::size, kKi* kKi* kKi* kKi},
     UnitDef{"bps", Dimension::rate, 1.0 / 8},
     UnitDef{"Kbps", Dimension::rate, 1e3 / 8},
     UnitDef{"Mbps", Dimension::rate, 1e6 / 8},
@@ -37,8 +37,8 @@ constexpr std::array kUnits{
     UnitDef{"MB/s", Dimension::rate, 1e6},
     UnitDef{"GB/s", Dimension::rate, 1e9},
     UnitDef{"KiB/s", Dimension::rate, kKi},
-    UnitDef{"MiB/s", Dimension::rate, kKi * kKi},
-    UnitDef{"GiB/s", Dimension::rate, kKi * kKi * kKi},
+    UnitDef{"MiB/s", Dimension::rate, kKi* kKi},
+    UnitDef{"GiB/s", Dimension::rate, kKi* kKi* kKi},
     UnitDef{"us", Dimension::time, 1e-6},
     UnitDef{"ms", Dimension::time, 1e-3},
     UnitDef{"s", Dimension::time, 1.0},
@@ -61,33 +61,48 @@ std::string_view trim(std::string_view s) {
 
 std::string_view dimension_name(Dimension d) {
   switch (d) {
-    case Dimension::size: return "size";
-    case Dimension::rate: return "rate";
-    case Dimension::time: return "time";
-    case Dimension::clock: return "clock rate";
-    case Dimension::share: return "share";
+    case Dimension::size:
+      return "size";
+    case Dimension::rate:
+      return "rate";
+    case Dimension::time:
+      return "time";
+    case Dimension::clock:
+      return "clock rate";
+    case Dimension::share:
+      return "share";
   }
   return "?";
 }
 
 std::string_view dimension_units(Dimension d) {
   switch (d) {
-    case Dimension::size: return "B, KB, MB, GB, TB, KiB, MiB, GiB, TiB";
-    case Dimension::rate: return "bps, Kbps, Mbps, Gbps, B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s";
-    case Dimension::time: return "us, ms, s, min, h, d";
-    case Dimension::clock: return "Hz, MHz, GHz";
-    case Dimension::share: return "%";
+    case Dimension::size:
+      return "B, KB, MB, GB, TB, KiB, MiB, GiB, TiB";
+    case Dimension::rate:
+      return "bps, Kbps, Mbps, Gbps, B/s, KB/s, MB/s, GB/s, KiB/s, MiB/s, GiB/s";
+    case Dimension::time:
+      return "us, ms, s, min, h, d";
+    case Dimension::clock:
+      return "Hz, MHz, GHz";
+    case Dimension::share:
+      return "%";
   }
   return "?";
 }
 
 std::string_view dimension_example(Dimension d) {
   switch (d) {
-    case Dimension::size: return "300 MB";
-    case Dimension::rate: return "10 Mbps";
-    case Dimension::time: return "30 ms";
-    case Dimension::clock: return "2.66 GHz";
-    case Dimension::share: return "40 %";
+    case Dimension::size:
+      return "300 MB";
+    case Dimension::rate:
+      return "10 Mbps";
+    case Dimension::time:
+      return "30 ms";
+    case Dimension::clock:
+      return "2.66 GHz";
+    case Dimension::share:
+      return "40 %";
   }
   return "?";
 }

@@ -31,7 +31,9 @@ std::vector<Interval> occurrences(const Window& w, const CivilTime& start, Secon
   return out;
 }
 
-bool overlap(const Interval& a, const Interval& b) { return a.from < b.to && b.from < a.to; }
+bool overlap(const Interval& a, const Interval& b) {
+  return a.from < b.to && b.from < a.to;
+}
 
 }  // namespace
 
@@ -43,7 +45,8 @@ std::vector<Interval> expand_windows(const std::vector<Window>& windows, const C
     auto occ = occurrences(w, start, horizon);
     all.insert(all.end(), occ.begin(), occ.end());
   }
-  std::sort(all.begin(), all.end(), [](const Interval& a, const Interval& b) { return a.from < b.from; });
+  std::sort(all.begin(), all.end(),
+            [](const Interval& a, const Interval& b) { return a.from < b.from; });
   std::vector<Interval> merged;
   for (const Interval& i : all) {
     if (!merged.empty() && i.from <= merged.back().to) {

@@ -254,9 +254,8 @@ TEST(ReportHtml, ShowsMailLatencyPerPathAndTheHubQueues) {
   f.rec.mail.simulated = true;
   f.rec.mail.mode = "per_message";
   // Weighted percentiles: 3 messages at 20 ms, 1 at 2 s on another path.
-  f.rec.mail.mail = {{"2003->2003", 10, 0.020, 1},
-                     {"2003->2003", 20, 0.020, 2},
-                     {"2003<->2007", 30, 2.0, 1}};
+  f.rec.mail.mail = {
+      {"2003->2003", 10, 0.020, 1}, {"2003->2003", 20, 0.020, 2}, {"2003<->2007", 30, 2.0, 1}};
   f.rec.mail.hubs = {{"EX07", 1, 0.5, 0.75, 0.25, 3}};
   const std::string html = report_html(f.run());
   EXPECT_EQ(html.find("No mail flow simulated"), std::string::npos);
