@@ -474,10 +474,6 @@ std::string resources_section(const RunData& run) {
   return out + "</section>\n";
 }
 
-std::string latency_text(double s) {
-  return s < 1 ? fmt::format("{:.0f} ms", s * 1e3) : duration(s);
-}
-
 std::string mail_section(const RunData& run) {
   const MailRecording& mail = run.recording.mail;
   std::string out = "<section>\n<h2>Mail latency</h2>\n";
@@ -498,8 +494,8 @@ std::string mail_section(const RunData& run) {
     out += fmt::format(
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        escape(name), std::llround(l.total), latency_text(l.mean), latency_text(l.p50),
-        latency_text(l.p95), latency_text(l.max));
+        escape(name), std::llround(l.total), format_latency(l.mean), format_latency(l.p50),
+        format_latency(l.p95), format_latency(l.max));
   };
   for (const auto& [name, l] : lat.by_path) row(name, l);
   row("all", lat.all);
@@ -513,8 +509,8 @@ std::string mail_section(const RunData& run) {
       out += fmt::format(
           "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
           "class=\"n\">{}</td><td class=\"n\">{:.2f}</td><td class=\"n\">{:.2f}</td></tr>\n",
-          escape(h.server), std::llround(h.messages), latency_text(h.mean_wait_s),
-          latency_text(h.mean_sojourn_s), h.mean_in_hub, h.peak_in_hub);
+          escape(h.server), std::llround(h.messages), format_latency(h.mean_wait_s),
+          format_latency(h.mean_sojourn_s), h.mean_in_hub, h.peak_in_hub);
     }
     out += "</table>\n";
   }

@@ -221,6 +221,15 @@ void round_numbers(json& v) {
   }
 }
 
+}  // namespace
+
+std::string format_latency(double seconds) {
+  return seconds < 1 ? fmt::format("{:.0f} ms", seconds * 1e3)
+                     : units::format_duration(Seconds{seconds});
+}
+
+namespace {
+
 json latency_json(const WeightedLatency& l) {
   return {{"mean", l.mean}, {"p50", l.p50}, {"p95", l.p95}, {"max", l.max}};
 }
@@ -423,19 +432,16 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   if (const MailRecording& mail = run.recording.mail; mail.simulated) {
     const MailLatencies lat = mail_latencies(mail);
     const WeightedLatency& l = lat.all;
-    // Mail takes milliseconds to seconds: below a second, say it in ms.
-    const auto latency = [](double t) {
-      return t < 1 ? fmt::format("{:.0f} ms", t * 1e3) : units::format_duration(Seconds{t});
-    };
     out += fmt::format("  mail        {} messages delivered ({}), latency mean {}, p95 {}\n",
-                       std::llround(l.total), mail.mode, latency(l.mean), latency(l.p95));
+                       std::llround(l.total), mail.mode, format_latency(l.mean),
+                       format_latency(l.p95));
     std::string worst;
     double worst_p95 = -1;
     for (const auto& [name, p] : lat.by_path) {
       if (p.p95 > worst_p95) {
         worst_p95 = p.p95;
-        worst =
-            fmt::format("{} (p95 {}, {} messages)", name, latency(p.p95), std::llround(p.total));
+        worst = fmt::format("{} (p95 {}, {} messages)", name, format_latency(p.p95),
+                            std::llround(p.total));
       }
     }
     if (!worst.empty()) out += fmt::format("  worst path  {}\n", worst);

@@ -84,6 +84,8 @@ struct MailLatencies {
   std::map<std::string, WeightedLatency> by_path;  // by path class
 };
 MailLatencies mail_latencies(const MailRecording& mail);
+// "35 ms" below a second (mail takes milliseconds to seconds), else as format_duration.
+std::string format_latency(double seconds);
 
 nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
 std::string moves_csv(const RunData& run);

@@ -387,31 +387,25 @@ class MailFlowModel final : public MoveObserver {
 
   std::string server_name(int i) const { return s_.servers[size_t(i)].name; }
 
-  // Per message: a plain channel; aggregate: a stream. Returns the stream or channel key.
+  // A hop's network path, once per key: per message a channel for the messages' flows,
+  // aggregated a route of the users' load.
+  void hop_path(const std::string& key, const std::vector<sg4::LinkInRoute>& links) {
+    if (hop_.count(key) || hop_route_.count(key)) return;
+    if (mode_ == MailFlowMode::per_message)
+      hop_.emplace(key, platform_.add_channel("mail:" + key, links));
+    else
+      hop_route_.emplace(key, add_route(links));
+  }
+
   void hop_channel(int from, int to) {
-    const std::string key = server_name(from) + ">" + server_name(to);
-    if (hop_.count(key)) return;
-    const NetworkLeg leg = platform_.leg(from, to);
-    if (mode_ == MailFlowMode::per_message) {
-      hop_.emplace(key, platform_.add_channel("mail:" + key, leg.links));
-    } else {
-      hop_route_.emplace(key, add_route(leg.links));
-      hop_.emplace(key, Channel{});
-    }
+    hop_path(server_name(from) + ">" + server_name(to), platform_.leg(from, to).links);
   }
 
   void internet_channel(int server, bool out) {
-    const std::string key = std::string(out ? "out:" : "in:") + server_name(server);
-    if (hop_.count(key)) return;
     const ServerPlatform& sp = platform_.server(server);
-    const std::vector<sg4::LinkInRoute> links{sg4::LinkInRoute(
-        sp.nic, out ? sg4::LinkInRoute::Direction::UP : sg4::LinkInRoute::Direction::DOWN)};
-    if (mode_ == MailFlowMode::per_message) {
-      hop_.emplace(key, platform_.add_channel("internet:" + key, links));
-    } else {
-      hop_route_.emplace(key, add_route(links));
-      hop_.emplace(key, Channel{});
-    }
+    hop_path(std::string(out ? "out:" : "in:") + server_name(server),
+             {sg4::LinkInRoute(sp.nic, out ? sg4::LinkInRoute::Direction::UP
+                                           : sg4::LinkInRoute::Direction::DOWN)});
   }
 
   void make_hubs() {
@@ -690,21 +684,23 @@ class MailFlowModel final : public MoveObserver {
     double u = recipients_.uniform();
     const int site = db_site_[size_t(o)];
     if ((u -= mix.internet.value) < 0) return kNone;
-    std::map<int, double> other;  // only built when needed
-    const std::map<int, double>* where = &all_where_;
-    if ((u -= mix.same_database.value) < 0) {
-      where = &db_where_[size_t(o)];
-    } else if ((u -= mix.same_site.value) < 0) {
-      where = &site_where_[size_t(site)];
-    } else {
-      for (const auto& [server, n] : all_where_) {
-        const auto it = site_where_[size_t(site)].find(server);
-        const double rest = n - (it == site_where_[size_t(site)].end() ? 0 : it->second);
-        if (rest > 0.5) other[server] = rest;
-      }
-      where = other.empty() ? &site_where_[size_t(site)] : &other;  // one site: stays local
+    if ((u -= mix.same_database.value) < 0)
+      return draw_from(db_where_[size_t(o)], recipients_.uniform());
+    if ((u -= mix.same_site.value) < 0)
+      return draw_from(site_where_[size_t(site)], recipients_.uniform());
+    return draw_from(other_sites_where(site), recipients_.uniform());
+  }
+
+  // Where the mailboxes of the other sites live now; a single site's own (mail stays local).
+  std::map<int, double> other_sites_where(int site) const {
+    const std::map<int, double>& own = site_where_[size_t(site)];
+    std::map<int, double> other;
+    for (const auto& [server, n] : all_where_) {
+      const auto it = own.find(server);
+      const double rest = n - (it == own.end() ? 0 : it->second);
+      if (rest > 0.5) other[server] = rest;
     }
-    return draw_from(*where, recipients_.uniform());
+    return other.empty() ? own : other;
   }
 
   static int draw_from(const std::map<int, double>& where, double u) {
@@ -864,13 +860,7 @@ class MailFlowModel final : public MoveObserver {
       };
       spread(db_where_[size_t(o)], sent * mix.same_database.value);
       spread(site_where_[size_t(site)], sent * mix.same_site.value);
-      std::map<int, double> other;
-      for (const auto& [r, n] : all_where_) {
-        const auto it = site_where_[size_t(site)].find(r);
-        const double rest = n - (it == site_where_[size_t(site)].end() ? 0 : it->second);
-        if (rest > 0.5) other[r] = rest;
-      }
-      spread(other.empty() ? site_where_[size_t(site)] : other, sent * mix.other_site.value);
+      spread(other_sites_where(site), sent * mix.other_site.value);
       if (p.internet_in > 0)
         add(inbound_[size_t(server)], p.internet_in * share, p.in_bytes / p.internet_in);
     }
@@ -982,7 +972,7 @@ class MailFlowModel final : public MoveObserver {
 
   std::vector<MailPath> internal_;  // [from * servers + to]
   std::vector<MailPath> outbound_, inbound_;
-  std::map<std::string, Channel> hop_;    // per message
+  std::map<std::string, Channel> hop_;    // per message: hop key -> channel
   std::map<std::string, int> hop_route_;  // aggregate
   // Client traffic (0: to the clients of a site, 1: from them; server, site) and the legs
   // between a mailbox server and its web server (2; from, to): route ids.
