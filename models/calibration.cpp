@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace coexlab {
 
@@ -86,55 +87,57 @@ const CalibrationConstant* find_calibration_constant(std::string_view name) {
 }
 
 namespace {
+// Every constant's field in CostModel, by registry name, in SI base units: one list for
+// setting and reading.
+double& field_of(CostModel& m, std::string_view name) {
+  using Field = double& (*)(CostModel&);
+  static const std::vector<std::pair<std::string_view, Field>> fields{
+      {"rpc_round_trips_per_item",
+       [](CostModel& c) -> double& { return c.rpc_round_trips_per_item; }},
+      {"item_server_time", [](CostModel& c) -> double& { return c.item_server_time.value; }},
+      {"rpc_server_time", [](CostModel& c) -> double& { return c.rpc_server_time.value; }},
+      {"move_chunk_size", [](CostModel& c) -> double& { return c.move_chunk_size.value; }},
+      {"database_ios_per_item", [](CostModel& c) -> double& { return c.database_ios_per_item; }},
+      {"move_cpu_cycles_per_item",
+       [](CostModel& c) -> double& { return c.move_cpu_cycles_per_item; }},
+      {"move_cpu_cycles_per_byte",
+       [](CostModel& c) -> double& { return c.move_cpu_cycles_per_byte; }},
+      {"tcp_window", [](CostModel& c) -> double& { return c.tcp_window.value; }},
+      {"log_bytes_per_moved_byte",
+       [](CostModel& c) -> double& { return c.log_bytes_per_moved_byte; }},
+      {"bad_item_rate", [](CostModel& c) -> double& { return c.bad_item_rate; }},
+      {"backup_io_size", [](CostModel& c) -> double& { return c.backup_io_size.value; }},
+      {"hub_cpu_cycles_per_message",
+       [](CostModel& c) -> double& { return c.hub_cpu_cycles_per_message; }},
+      {"smtp_cpu_cycles_per_message",
+       [](CostModel& c) -> double& { return c.smtp_cpu_cycles_per_message; }},
+      {"store_cpu_cycles_per_message",
+       [](CostModel& c) -> double& { return c.store_cpu_cycles_per_message; }},
+      {"hub_queue_ios_per_message",
+       [](CostModel& c) -> double& { return c.hub_queue_ios_per_message; }},
+      {"smtp_round_trips_per_message",
+       [](CostModel& c) -> double& { return c.smtp_round_trips_per_message; }},
+      {"rpc_round_trips_per_message",
+       [](CostModel& c) -> double& { return c.rpc_round_trips_per_message; }},
+      {"client_operations_per_message",
+       [](CostModel& c) -> double& { return c.client_operations_per_message; }},
+      {"mailbox_cpu_cycles_per_operation",
+       [](CostModel& c) -> double& { return c.mailbox_cpu_cycles_per_operation; }},
+      {"cas_cpu_cycles_per_operation",
+       [](CostModel& c) -> double& { return c.cas_cpu_cycles_per_operation; }},
+      {"client_bytes_per_message_byte",
+       [](CostModel& c) -> double& { return c.client_bytes_per_message_byte; }},
+      {"load_interval", [](CostModel& c) -> double& { return c.load_interval.value; }},
+      {"per_message_limit", [](CostModel& c) -> double& { return c.per_message_limit; }},
+  };
+  for (const auto& [n, field] : fields) {
+    if (n == name) return field(m);
+  }
+  throw std::logic_error("calibration constant without a CostModel field: " + std::string(name));
+}
+
 void set_constant(CostModel& m, std::string_view name, double v) {
-  if (name == "rpc_round_trips_per_item")
-    m.rpc_round_trips_per_item = v;
-  else if (name == "item_server_time")
-    m.item_server_time = Seconds{v};
-  else if (name == "rpc_server_time")
-    m.rpc_server_time = Seconds{v};
-  else if (name == "move_chunk_size")
-    m.move_chunk_size = Bytes{v};
-  else if (name == "database_ios_per_item")
-    m.database_ios_per_item = v;
-  else if (name == "move_cpu_cycles_per_item")
-    m.move_cpu_cycles_per_item = v;
-  else if (name == "move_cpu_cycles_per_byte")
-    m.move_cpu_cycles_per_byte = v;
-  else if (name == "tcp_window")
-    m.tcp_window = Bytes{v};
-  else if (name == "log_bytes_per_moved_byte")
-    m.log_bytes_per_moved_byte = v;
-  else if (name == "bad_item_rate")
-    m.bad_item_rate = v;
-  else if (name == "backup_io_size")
-    m.backup_io_size = Bytes{v};
-  else if (name == "hub_cpu_cycles_per_message")
-    m.hub_cpu_cycles_per_message = v;
-  else if (name == "smtp_cpu_cycles_per_message")
-    m.smtp_cpu_cycles_per_message = v;
-  else if (name == "store_cpu_cycles_per_message")
-    m.store_cpu_cycles_per_message = v;
-  else if (name == "hub_queue_ios_per_message")
-    m.hub_queue_ios_per_message = v;
-  else if (name == "smtp_round_trips_per_message")
-    m.smtp_round_trips_per_message = v;
-  else if (name == "rpc_round_trips_per_message")
-    m.rpc_round_trips_per_message = v;
-  else if (name == "client_operations_per_message")
-    m.client_operations_per_message = v;
-  else if (name == "mailbox_cpu_cycles_per_operation")
-    m.mailbox_cpu_cycles_per_operation = v;
-  else if (name == "cas_cpu_cycles_per_operation")
-    m.cas_cpu_cycles_per_operation = v;
-  else if (name == "client_bytes_per_message_byte")
-    m.client_bytes_per_message_byte = v;
-  else if (name == "load_interval")
-    m.load_interval = Seconds{v};
-  else if (name == "per_message_limit")
-    m.per_message_limit = v;
-  else
-    throw std::logic_error("calibration constant without a CostModel field: " + std::string(name));
+  field_of(m, name) = v;
 }
 }  // namespace
 
@@ -149,30 +152,8 @@ CostModel CostModel::from(const Calibration& calibration) {
 }
 
 double CostModel::get(std::string_view name) const {
-  if (name == "rpc_round_trips_per_item") return rpc_round_trips_per_item;
-  if (name == "item_server_time") return item_server_time.value;
-  if (name == "rpc_server_time") return rpc_server_time.value;
-  if (name == "move_chunk_size") return move_chunk_size.value;
-  if (name == "database_ios_per_item") return database_ios_per_item;
-  if (name == "move_cpu_cycles_per_item") return move_cpu_cycles_per_item;
-  if (name == "move_cpu_cycles_per_byte") return move_cpu_cycles_per_byte;
-  if (name == "tcp_window") return tcp_window.value;
-  if (name == "log_bytes_per_moved_byte") return log_bytes_per_moved_byte;
-  if (name == "bad_item_rate") return bad_item_rate;
-  if (name == "backup_io_size") return backup_io_size.value;
-  if (name == "hub_cpu_cycles_per_message") return hub_cpu_cycles_per_message;
-  if (name == "smtp_cpu_cycles_per_message") return smtp_cpu_cycles_per_message;
-  if (name == "store_cpu_cycles_per_message") return store_cpu_cycles_per_message;
-  if (name == "hub_queue_ios_per_message") return hub_queue_ios_per_message;
-  if (name == "smtp_round_trips_per_message") return smtp_round_trips_per_message;
-  if (name == "rpc_round_trips_per_message") return rpc_round_trips_per_message;
-  if (name == "client_operations_per_message") return client_operations_per_message;
-  if (name == "mailbox_cpu_cycles_per_operation") return mailbox_cpu_cycles_per_operation;
-  if (name == "cas_cpu_cycles_per_operation") return cas_cpu_cycles_per_operation;
-  if (name == "client_bytes_per_message_byte") return client_bytes_per_message_byte;
-  if (name == "load_interval") return load_interval.value;
-  if (name == "per_message_limit") return per_message_limit;
-  throw std::logic_error("unknown calibration constant: " + std::string(name));
+  CostModel copy = *this;  // field_of hands out references to a mutable model
+  return field_of(copy, name);
 }
 
 }  // namespace coexlab
