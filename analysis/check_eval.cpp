@@ -95,6 +95,33 @@ std::string shown(double v, FieldKind kind) {
   return fmt::format("{:.6g}", v);
 }
 
+// For a run that stopped with work left: whether a check on a figure that can only grow is
+// already decided by the run's value (a lower bound on the whole migration's): `<=` and `==`
+// are decided false once the value is past the quantity, `>=` and `!=` decided true.
+bool decided_by_lower_bound(double lower, CheckOp op, double quantity, bool outcome) {
+  switch (op) {
+    case CheckOp::less:
+    case CheckOp::less_equal:
+      return !outcome;
+    case CheckOp::greater:
+    case CheckOp::greater_equal:
+      return outcome;
+    case CheckOp::equal:
+    case CheckOp::not_equal:
+      return lower > quantity && !compare(lower, CheckOp::equal, quantity);
+  }
+  return false;
+}
+
+// "horizon at 3 d" from summary.json, when the run stopped with work left; "" otherwise.
+std::string unfinished_run(const json& summary) {
+  const json* by = at_path(summary, "migration.stopped_by");
+  if (!by || !by->is_string() || by->get<std::string>() == "done") return "";
+  const json* until = at_path(summary, "simulated_until_s");
+  const double t = until && until->is_number() ? until->get<double>() : 0;
+  return fmt::format("{} at {}", by->get<std::string>(), units::format_duration(units::Seconds{t}));
+}
+
 std::string describe(const ParsedCheck& c) {
   return c.resource ? fmt::format("resource({}).{}", *c.resource, c.field->key)
                     : std::string(c.field->key);
@@ -149,6 +176,20 @@ CheckOutcome evaluate_check(const ParsedCheck& c, const json& summary) {
     // As recorded (a count stays an integer), unless converted to base units above.
     out.value = c.field->kind == FieldKind::capacity ? json(measured) : *value;
     out.passed = compare(measured, c.op, c.value);
+    // The migration was not over: only what the run's figure already settles is decided.
+    if (const std::string stop = unfinished_run(summary);
+        !stop.empty() && c.field->finality != Finality::final &&
+        (c.field->finality == Finality::open ||
+         !decided_by_lower_bound(measured, c.op, c.value, out.passed))) {
+      out.passed = false;
+      out.message = fmt::format(
+          "undecided: the run stopped with work left ({}), so {} = {} is {} the whole "
+          "migration's value, which may or may not be {} {}",
+          stop, describe(c), shown(measured, c.field->kind),
+          c.field->finality == Finality::grows ? "only a lower bound on" : "not",
+          to_string(c.op), c.quantity);
+      return out;
+    }
   }
   if (!out.passed) {
     const std::string value_text =

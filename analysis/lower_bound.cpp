@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "calendar.hpp"
+#include "move_cost.hpp"
 #include "move_estimate.hpp"
 #include "windows.hpp"
 
@@ -174,7 +175,6 @@ class BoundModel {
     cpu_.assign(s_.servers.size(), -1);
 
     const int mover = s_.server_index(s_.migration.mover);
-    const double per_item_cycles = cost.move_cpu_cycles_per_item;
     for (const MoveRequest& q : in.queue) {
       const Mailbox& m = in.mailboxes[size_t(q.mailbox)];
       const RequestWork work =
@@ -182,17 +182,12 @@ class BoundModel {
       const MovePath& path = estimator.path_of(q.queue_index);
       const double bytes = work.bytes.value;
       const double items = double(work.items);
-      // The simulator's chunking (sim/migration.cpp): chunks from the mailbox's size, bytes and
-      // items split evenly in whole units; every chunk runs its RPC delay, then its transfers.
-      const double chunk =
-          cost.move_chunk_size.value > 0 ? cost.move_chunk_size.value : std::max(m.size.value, 1.0);
-      const double chunks = std::max(1.0, std::ceil(m.size.value / chunk));
-      const double per_item =
-          cost.rpc_round_trips_per_item * (path.rtt_sum.value + 2 * cost.rpc_server_time.value) +
-          cost.item_server_time.value;
-      const double window_cap = cost.tcp_window.value > 0 && path.rtt_max.value > 0
-                                    ? cost.tcp_window.value / path.rtt_max.value
-                                    : kInf;
+      // The simulator's chunking (models/move_cost.hpp): chunks from the mailbox's size, bytes
+      // and items split evenly in whole units; every chunk runs its RPC delay, then its
+      // transfers.
+      const double chunks = double(ChunkPlan(cost, m.size, m.items).count());
+      const double per_item = per_item_time(cost, path.rtt_sum).value;
+      const double window_cap = window_cap_bytes_per_s(cost, path.rtt_max);
 
       Request r;
       r.mailbox = m.id;
@@ -203,16 +198,14 @@ class BoundModel {
       // flow whole bytes (each chunk's I/O is truncated): at most one byte less per chunk.
       for (const auto& [disk, server] : {std::pair{path.source_disk, q.source_server},
                                          std::pair{path.target_disk, q.target_server}}) {
-        const double page = s_.servers[size_t(server)].is_2003() ? cost.page_size_2003.value
-                                                                 : cost.page_size_2007.value;
-        const double io = items * cost.database_ios_per_item * page - chunks;
+        const Bytes page = page_size(cost, s_.servers[size_t(server)]);
+        const double io = chunk_page_io_bytes(cost, work.items, page) - chunks;
         if (io > 0) load[disk] += io;
       }
       // CPU work on the source, the mover and the target (the same host more than once when
       // they coincide). A chunk below one cycle is skipped by the simulator: subtract one per
       // chunk.
-      const double cycles =
-          std::max(0.0, items * per_item_cycles + bytes * cost.move_cpu_cycles_per_byte - chunks);
+      const double cycles = std::max(0.0, chunk_cycles(cost, bytes, work.items) - chunks);
       std::map<int, int> hosts;
       for (int server : {q.source_server, mover, q.target_server}) ++hosts[server];
 
@@ -410,31 +403,6 @@ class BoundModel {
   std::map<std::string, int> throttle_pools_;
 };
 
-// The items a failed attempt certainly read, from the bytes it copied. The simulator splits a
-// mailbox's bytes and items evenly over its chunks, in whole units, and the failing chunk
-// copies floor(its bytes x read items / its items) bytes: every item of the chunks before it,
-// and at least copied x items / bytes of its own (one less for rounding).
-std::int64_t items_read_before_failure(const Mailbox& m, Bytes chunk_size, Bytes copied) {
-  const double size = m.size.value;
-  const double items = double(m.items);
-  const double chunk = chunk_size.value > 0 ? chunk_size.value : std::max(size, 1.0);
-  const double chunks = std::max(1.0, std::ceil(size / chunk));
-  const auto cut = [chunks](double total, double c) { return std::floor(total * c / chunks); };
-  double before = 0;
-  for (double c = 0; c < chunks; ++c) {
-    const double chunk_bytes = cut(size, c + 1) - cut(size, c);
-    const double chunk_items = cut(items, c + 1) - cut(items, c);
-    if (copied.value < before + chunk_bytes || c + 1 >= chunks) {
-      const double in_chunk = std::max(0.0, copied.value - before);
-      const double partial =
-          chunk_bytes > 0 ? std::floor(in_chunk * chunk_items / chunk_bytes) - 1 : 0;
-      return static_cast<std::int64_t>(cut(items, c) + std::clamp(partial, 0.0, chunk_items));
-    }
-    before += chunk_bytes;
-  }
-  return 0;
-}
-
 }  // namespace
 
 bool LowerBound::finite() const {
@@ -487,8 +455,8 @@ LowerBoundInput lower_bound_input(const RunData& run) {
   for (const auto& [q, a] : last) {
     if (a->state != MoveState::failed) continue;
     const Mailbox& mb = run.mailboxes[size_t(run.queue[size_t(q)].mailbox)];
-    in.work[size_t(q)] = {a->bytes_copied,
-                          items_read_before_failure(mb, cost.move_chunk_size, a->bytes_copied)};
+    in.work[size_t(q)] = {a->bytes_copied, ChunkPlan(cost, mb.size, mb.items)
+                                               .items_read_before_failure(a->bytes_copied)};
   }
   return in;
 }

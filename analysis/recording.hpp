@@ -39,9 +39,19 @@ struct ResourceSeries {
 
 struct SimEvent {
   units::Seconds time{0};
-  std::string kind;  // dismount, remount, failure
-  std::string what;  // server or mailbox, with detail
+  std::string kind;      // dismount, remount, failure
+  std::string what;      // for people: the server or mailbox, with detail
+  std::string server;    // the server concerned ("" for a mailbox's failure)
+  std::string resource;  // dismount: what filled, "SERVER/log_space" or "SERVER/database_space"
 };
+
+// Why the simulation of the migration ended (summary.json migration.stopped_by).
+enum class StopReason {
+  done,     // every planned mailbox moved or failed for good
+  horizon,  // the simulation horizon came with work left that could still have run
+  stalled,  // work was left that nothing in the run could ever start again
+};
+std::string_view to_string(StopReason r);
 
 // The users' mail during the run (the coexistence-load model, sim/mail_flow.hpp).
 struct DeliveredMail {
@@ -77,6 +87,8 @@ struct Recording {
   MailRecording mail;
   units::Seconds end_time{0};    // when the simulation stopped
   bool reached_horizon = false;  // stopped by the horizon with work left
+  StopReason stopped_by = StopReason::done;
+  std::string stop_detail;  // for people, when not done: what was left and why
 };
 
 }  // namespace coexlab

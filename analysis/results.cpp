@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "bottleneck.hpp"
+#include "calendar.hpp"
 #include "coexlab/version.hpp"
 #include "lower_bound.hpp"
 #include "resolved.hpp"
@@ -25,6 +27,18 @@ std::string_view to_string(MoveState s) {
       return "failed";
     case MoveState::unfinished:
       return "unfinished";
+  }
+  return "?";
+}
+
+std::string_view to_string(StopReason r) {
+  switch (r) {
+    case StopReason::done:
+      return "done";
+    case StopReason::horizon:
+      return "horizon";
+    case StopReason::stalled:
+      return "stalled";
   }
   return "?";
 }
@@ -134,61 +148,39 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
   return st;
 }
 
-namespace {
-
-bool is_rate_kind(const std::string& kind) {
-  return kind != "log_space" && kind != "database_space";
-}
-
-double window_wait(const RunData& run, const MigrationMetrics& m) {
-  // Time inside the migration period during which no move ran.
-  if (!m.first_start) return 0;
-  std::vector<std::pair<double, double>> spans;
-  for (const MoveAttempt& a : run.recording.attempts)
-    spans.emplace_back(a.start.value, a.end.value);
-  std::sort(spans.begin(), spans.end());
-  double idle = 0, reach = *m.first_start;
-  for (const auto& [b, e] : spans) {
-    if (b > reach) idle += b - reach;
-    reach = std::max(reach, e);
-  }
-  return idle;
-}
-
-}  // namespace
-
 Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
+  // A dismount stopped the moves outright: what filled comes first.
   for (const SimEvent& e : run.recording.events) {
-    if (e.kind == "dismount") {
-      const std::string server = e.what.substr(0, e.what.find(':'));
-      return {server + "/log_space", "the log disk filled and dismounted the databases: " + e.what};
-    }
+    if (e.kind != "dismount") continue;
+    const bool database = e.resource.size() > 15 &&
+                          e.resource.compare(e.resource.size() - 15, 15, "/database_space") == 0;
+    return {e.resource, std::string(database ? "the database disk" : "the log disk") +
+                            " filled and dismounted the databases: " + e.what};
   }
   if (!m.duration) return {"", "no move ran"};
-  std::string best;
-  double best_busy = -1;
+  const std::vector<FactorEstimate> ranked = estimate_factors(run, m);  // analysis/bottleneck.hpp
+  // The evidence beside the estimate: the busiest rate resource while moves ran.
+  std::string busiest = "none";
+  double busiest_share = 0;
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
-    if (!is_rate_kind(r.kind)) continue;
+    if (r.kind == "log_space" || r.kind == "database_space") continue;
     const ResourceStats st = resource_stats(run, r, moving);
-    if (st.busy_during_moves && *st.busy_during_moves > best_busy + 1e-12) {
-      best_busy = *st.busy_during_moves;
-      best = r.id;
+    if (st.busy_during_moves && *st.busy_during_moves > busiest_share + 1e-12) {
+      busiest_share = *st.busy_during_moves;
+      busiest = r.id;
     }
   }
-  if (best_busy >= 0.8) {
-    return {best, fmt::format("{:.0f} % busy while moves run", best_busy * 100)};
+  const std::string evidence =
+      fmt::format("busiest while moves run: {} at {:.0f} %", busiest, busiest_share * 100);
+  if (ranked.empty() || ranked.front().gain_s <= 0.01 * *m.duration) {
+    return {ranked.empty() ? "" : ranked.front().factor,
+            "no single factor would end the migration 1 % sooner (" + evidence + ")"};
   }
-  const double idle = window_wait(run, m);
-  if (!run.scenario.migration.windows.empty() && idle > *m.duration / 3) {
-    return {"migration/windows", fmt::format("moves wait {:.1f} h of {:.1f} h between windows",
-                                             idle / 3600, *m.duration / 3600)};
-  }
-  return {
-      "migration/threads",
-      fmt::format("no resource is saturated (busiest: {} at {:.0f} %): each move is bound by its "
-                  "per-item round trips and store time, so more threads would help",
-                  best.empty() ? "none" : best, std::max(0.0, best_busy) * 100)};
+  const FactorEstimate& top = ranked.front();
+  return {top.factor, fmt::format("{} would end the migration about {:.0f} % sooner (estimated "
+                                  "from this run; `coexlab bottlenecks` simulates it); {}",
+                                  top.change, 100 * top.gain_s / *m.duration, evidence)};
 }
 
 // ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
@@ -319,6 +311,9 @@ json summary_json(const RunData& run, const json& checks) {
   mig["attempts_cancelled"] = m.attempts_cancelled;
   mig["bytes_moved"] = m.bytes_moved;
   mig["completed"] = m.completed;
+  mig["stopped_by"] = to_string(run.recording.stopped_by);
+  mig["stop_detail"] = run.recording.stop_detail.empty() ? json(nullptr)
+                                                         : json(run.recording.stop_detail);
   mig["first_start_s"] = opt(m.first_start);
   mig["last_end_s"] = opt(m.last_end);
   mig["user_downtime_s"] =
@@ -326,14 +321,29 @@ json summary_json(const RunData& run, const json& checks) {
           ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
           : json(nullptr);
   json events = json::array();
-  for (const SimEvent& e : run.recording.events)
-    events.push_back({{"time_s", e.time.value}, {"kind", e.kind}, {"what", e.what}});
+  const auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  for (const SimEvent& e : run.recording.events) {
+    events.push_back({{"time_s", e.time.value},
+                      {"kind", e.kind},
+                      {"what", e.what},
+                      {"server", text_or_null(e.server)},
+                      {"resource", text_or_null(e.resource)}});
+  }
   mig["events"] = events;
   mig["window_overrun_s"] = window_overrun(run);
   out["migration"] = mig;
   const Bottleneck b = estimate_bottleneck(run, m);
-  out["bottleneck"] =
-      b.resource.empty() ? json(nullptr) : json{{"resource", b.resource}, {"reason", b.reason}};
+  if (b.resource.empty()) {
+    out["bottleneck"] = nullptr;
+  } else {
+    // The estimate's own ranking (analysis/bottleneck.hpp), the five best factors.
+    json estimated = json::array();
+    for (const FactorEstimate& f : estimate_factors(run, m)) {
+      if (estimated.size() == 5) break;
+      estimated.push_back({{"factor", f.factor}, {"change", f.change}, {"gain_s", f.gain_s}});
+    }
+    out["bottleneck"] = {{"resource", b.resource}, {"reason", b.reason}, {"estimated", estimated}};
+  }
   json resources = json::array();
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
@@ -371,6 +381,39 @@ std::string moves_csv(const RunData& run) {
   return out;
 }
 
+std::string mailboxes_csv(const RunData& run) {
+  struct Outcome {
+    MoveState state = MoveState::unfinished;
+    int attempts = 0;
+    double first_start = 0, last_end = 0;
+  };
+  std::vector<Outcome> by_request(run.queue.size());
+  for (const MoveAttempt& a : run.recording.attempts) {  // in start order
+    Outcome& o = by_request[size_t(a.queue_index)];
+    if (o.attempts++ == 0) o.first_start = a.start.value;
+    o.last_end = std::max(o.last_end, a.end.value);
+    o.state = a.state;
+  }
+  const Scenario& s = run.scenario;
+  const auto when = [&s](double t) { return civil_at(s.start, t).iso(); };
+  std::string out =
+      "mailbox,name,batch,source,target,size_bytes,items,state,attempts,first_start,last_end\n";
+  for (const MoveRequest& r : run.queue) {
+    const Outcome& o = by_request[size_t(r.queue_index)];
+    const Mailbox& mb = run.mailboxes[size_t(r.mailbox)];
+    const Server& src = s.servers[size_t(r.source_server)];
+    const Server& tgt = s.servers[size_t(r.target_server)];
+    out += fmt::format("{},,{},{}/{},{}/{},{:.0f},{},{},{},{},{}\n", mb.id,
+                       s.migration.batches[size_t(r.batch)].name, src.name,
+                       src.databases[size_t(r.source_database)].name, tgt.name,
+                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items,
+                       o.attempts == 0 ? "not_started" : to_string(o.state), o.attempts,
+                       o.attempts == 0 ? "" : when(o.first_start),
+                       o.attempts == 0 ? "" : when(o.last_end));
+  }
+  return out;
+}
+
 std::string utilisation_csv(const RunData& run) {
   std::string out = "time_s,resource,utilisation\n";
   const auto& times = run.recording.sample_times;
@@ -398,6 +441,13 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
                        m.completed ? "" : " — NOT COMPLETED");
   } else {
     out += "  migration   no move started before the horizon — NOT COMPLETED\n";
+  }
+  if (run.recording.stopped_by != StopReason::done) {
+    out += fmt::format("  stopped by  {} at +{}: {}{}\n", to_string(run.recording.stopped_by),
+                       units::format_duration(run.recording.end_time), run.recording.stop_detail,
+                       m.duration ? "; the duration above is only a lower bound on the whole "
+                                    "migration's"
+                                  : "");
   }
   out +=
       fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n",

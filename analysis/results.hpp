@@ -53,10 +53,9 @@ struct Bottleneck {
   std::string resource;  // a resource id, or migration/threads, migration/windows
   std::string reason;
 };
-// A cheap in-run estimate (documented in docs/model.md): a log-space dismount first; else
-// the resource with the highest busy share while moves run if it is at least 80 % busy;
-// else the windows if the migration waited more than a third of its duration between them;
-// else the per-move latency chain, i.e. the thread limit.
+// The in-run estimate (docs/model.md, "Bottleneck"): a dismount first (the disk that filled);
+// else the factor that analysis/bottleneck.hpp predicts would end the migration soonest when
+// improved as `coexlab bottlenecks` improves it.
 Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m);
 
 // p-th percentile (0 < p <= 100) by the nearest-rank method; values need not be sorted.
@@ -89,6 +88,10 @@ std::string format_latency(double seconds);
 
 nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
 std::string moves_csv(const RunData& run);
+// One row per planned mailbox (SPEC §5.1), in queue order, those never attempted included:
+// its last attempt's state (or not_started), attempts, and the first start and last end as
+// scenario-local ISO 8601 date-times.
+std::string mailboxes_csv(const RunData& run);
 std::string utilisation_csv(const RunData& run);
 std::string human_summary(const RunData& run, const std::string& out_dir);
 

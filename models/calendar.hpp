@@ -36,6 +36,8 @@ std::optional<int> parse_weekly_time(std::string_view text, std::string* error);
 std::optional<int> parse_time_of_day(std::string_view text, std::string* error);
 
 CivilTime civil_from_epoch(std::int64_t epoch_seconds);
+// The instant `t_seconds` after `start`, to the nearest second, on the scenario clock.
+CivilTime civil_at(const CivilTime& start, double t_seconds);
 
 // Minute of the week (0 = Mon 00:00) of the instant `t_seconds` after `start`.
 double minute_of_week(const CivilTime& start, double t_seconds);

@@ -38,10 +38,19 @@ enum class FieldKind {
 };
 std::string_view to_string(FieldKind kind);
 
+// What a field of a run that stopped with work left (migration.stopped_by not `done`) says
+// about the whole migration's value.
+enum class Finality {
+  final,  // the same whatever happens next (a count of the plan, a capacity, the bound)
+  grows,  // can only grow as the migration goes on: the run's value is a lower bound
+  open,   // could move either way (a mean, a percentile): the run cannot tell
+};
+
 struct ResultField {
   std::string_view written;  // how a check names it: "migration.duration"
   std::string_view key;      // its summary.json path: "migration.duration_s"
   FieldKind kind;
+  Finality finality;
   bool per_resource = false;  // under resource(ID).
 };
 

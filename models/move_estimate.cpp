@@ -6,17 +6,10 @@
 #include <map>
 #include <stdexcept>
 
+#include "move_cost.hpp"
 #include "site_graph.hpp"
 
 namespace coexlab {
-
-namespace {
-
-double page_size(const Server& sv, const CostModel& cost) {
-  return sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
-}
-
-}  // namespace
 
 MoveEstimator::MoveEstimator(const Scenario& s, const CostModel& cost,
                              const std::vector<Mailbox>& mailboxes,
@@ -47,15 +40,11 @@ int MoveEstimator::resource(const std::string& id, BytesPerSecond capacity) {
   return index;
 }
 
-// The network part of a transfer between two servers, as sim/platform.cpp builds it: the
-// sender's NIC (up), its site's LAN (up), the WAN links of the least-cost route, the
-// receiver's site LAN (down), the receiver's NIC (down). Nothing when it is one server.
+// The network part of a transfer between two servers (models/move_cost.hpp network_leg, as
+// the platform builds it), as rate resources by direction.
 void MoveEstimator::add_leg(const SiteGraph& graph, MovePath& path, int from, int to) {
-  if (from == to) return;
-  const Server& a = s_.servers[static_cast<size_t>(from)];
-  const Server& b = s_.servers[static_cast<size_t>(to)];
-  const int site_a = s_.site_index(a.site);
-  const int site_b = s_.site_index(b.site);
+  const NetworkLeg leg = network_leg(s_, graph, from, to);
+  if (leg.hops.empty()) return;
   const auto cross = [&path](int r) {
     for (PathCrossing& c : path.flow) {
       if (c.resource == r) {
@@ -65,27 +54,24 @@ void MoveEstimator::add_leg(const SiteGraph& graph, MovePath& path, int from, in
     }
     path.flow.push_back({r, 1});
   };
-  Seconds latency = s_.sites[static_cast<size_t>(site_a)].lan.latency;
-  cross(resource(a.name + "/nic:up", a.hardware.nic));
-  cross(
-      resource("site/" + a.site + "/lan:up", s_.sites[static_cast<size_t>(site_a)].lan.bandwidth));
-  if (site_a != site_b) {
-    const auto& route = graph.route(site_a, site_b);
-    if (!route) throw std::invalid_argument("no route between sites " + a.site + " and " + b.site);
-    for (size_t k = 0; k < route->links.size(); ++k) {
-      const Link& l = s_.links[static_cast<size_t>(route->links[k])];
-      const bool forward = l.site_a == s_.sites[static_cast<size_t>(route->sites[k])].name;
-      cross(resource("link/" + l.name + (forward ? ":up" : ":down"), l.bandwidth));
+  for (const NetworkHop& h : leg.hops) {
+    const char* direction = h.up ? ":up" : ":down";
+    const auto i = static_cast<size_t>(h.index);
+    switch (h.kind) {
+      case NetworkHop::Kind::nic:
+        cross(resource(s_.servers[i].name + "/nic" + direction, s_.servers[i].hardware.nic));
+        break;
+      case NetworkHop::Kind::lan:
+        cross(resource("site/" + s_.sites[i].name + "/lan" + direction, s_.sites[i].lan.bandwidth));
+        break;
+      case NetworkHop::Kind::wan:
+        cross(resource("link/" + s_.links[i].name + direction, s_.links[i].bandwidth));
+        break;
     }
-    latency += route->latency;
-    cross(resource("site/" + b.site + "/lan:down",
-                   s_.sites[static_cast<size_t>(site_b)].lan.bandwidth));
-    latency += s_.sites[static_cast<size_t>(site_b)].lan.latency;
   }
-  cross(resource(b.name + "/nic:down", b.hardware.nic));
-  path.setup_latency += latency;
-  path.rtt_sum += latency * 2.0;
-  path.rtt_max = std::max(path.rtt_max, latency * 2.0);
+  path.setup_latency += leg.latency;
+  path.rtt_sum += leg.latency * 2.0;
+  path.rtt_max = std::max(path.rtt_max, leg.latency * 2.0);
 }
 
 MovePath MoveEstimator::make_path(const SiteGraph& graph, int source_server, int target_server) {
@@ -95,10 +81,12 @@ MovePath MoveEstimator::make_path(const SiteGraph& graph, int source_server, int
   p.source_server = source_server;
   p.mover = mover_;
   p.target_server = target_server;
-  p.source_disk = resource(src.name + "/database_disk",
-                           BytesPerSecond{src.hardware.database_disk.iops * page_size(src, cost_)});
-  p.target_disk = resource(tgt.name + "/database_disk",
-                           BytesPerSecond{tgt.hardware.database_disk.iops * page_size(tgt, cost_)});
+  p.source_disk = resource(
+      src.name + "/database_disk",
+      BytesPerSecond{src.hardware.database_disk.iops * page_size(cost_, src).value});
+  p.target_disk = resource(
+      tgt.name + "/database_disk",
+      BytesPerSecond{tgt.hardware.database_disk.iops * page_size(cost_, tgt).value});
   p.target_log_disk = resource(tgt.name + "/log_disk", tgt.hardware.log_disk.throughput);
   p.flow.push_back({p.source_disk, 1});
   add_leg(graph, p, source_server, mover_);
@@ -216,17 +204,10 @@ double transfer_time(std::vector<Flow> flows, const std::vector<RateResource>& r
 }  // namespace
 
 Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int64_t items) const {
-  const double size = size_bytes.value;
-  const double chunk =
-      cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
-  const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
-  const double per_item =
-      cost_.rpc_round_trips_per_item * (path.rtt_sum.value + 2 * cost_.rpc_server_time.value) +
-      cost_.item_server_time.value;
+  const ChunkPlan plan(cost_, size_bytes, items);  // models/move_cost.hpp
+  const double per_item = per_item_time(cost_, path.rtt_sum).value;
   // One RPC stream's window over the slower leg's round trip caps the bulk flow.
-  const double window_cap = cost_.tcp_window.value > 0 && path.rtt_max.value > 0
-                                ? cost_.tcp_window.value / path.rtt_max.value
-                                : std::numeric_limits<double>::infinity();
+  const double window_cap = window_cap_bytes_per_s(cost_, path.rtt_max);
   // Per-item page I/O is a flow over each database disk alone (one per side, even when both
   // sides are one server); CPU work is one activity on the source, the mover and the target.
   const std::vector<PathCrossing> source_disk{{path.source_disk, 1}};
@@ -244,27 +225,22 @@ Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int6
     else
       ++it->activities;
   }
-  const double source_page = page_size(s_.servers[static_cast<size_t>(path.source_server)], cost_);
-  const double target_page = page_size(s_.servers[static_cast<size_t>(path.target_server)], cost_);
+  const Bytes source_page = page_size(cost_, s_.servers[static_cast<size_t>(path.source_server)]);
+  const Bytes target_page = page_size(cost_, s_.servers[static_cast<size_t>(path.target_server)]);
 
   double total = path.setup_latency.value;
-  for (std::int64_t c = 0; c < chunks; ++c) {
-    const auto split = [chunks, c](double whole) {
-      return std::floor(whole * double(c + 1) / double(chunks)) -
-             std::floor(whole * double(c) / double(chunks));
-    };
-    const double bytes = split(size);
-    const double chunk_items = split(double(items));
+  for (std::int64_t c = 0; c < plan.count(); ++c) {
+    const double bytes = plan.bytes(c);
+    const std::int64_t chunk_items = plan.items(c);
     std::vector<Flow> flows;
     if (bytes > 0) flows.push_back({std::floor(bytes), &path.flow, window_cap});
     for (const auto& [disk, page] :
          {std::pair{&source_disk, source_page}, std::pair{&target_disk, target_page}}) {
-      const double io = chunk_items * cost_.database_ios_per_item * page;
+      const double io = chunk_page_io_bytes(cost_, chunk_items, page);
       if (io >= 1) flows.push_back({std::floor(io), disk});
     }
     double transfer = transfer_time(std::move(flows), resources_);
-    const double cycles =
-        chunk_items * cost_.move_cpu_cycles_per_item + bytes * cost_.move_cpu_cycles_per_byte;
+    const double cycles = chunk_cycles(cost_, bytes, chunk_items);
     if (cycles >= 1) {
       for (const HostLoad& h : hosts) {
         const Hardware& hw = s_.servers[static_cast<size_t>(h.server)].hardware;
@@ -272,7 +248,7 @@ Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int6
         transfer = std::max(transfer, cycles / (hw.clock.value * share));
       }
     }
-    total += chunk_items * per_item + transfer;
+    total += double(chunk_items) * per_item + transfer;
   }
   return Seconds{total};
 }

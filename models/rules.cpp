@@ -14,6 +14,7 @@
 #include "scenario_keys.hpp"
 #include "scheduler.hpp"
 #include "site_graph.hpp"
+#include "space_rules.hpp"
 #include "windows.hpp"
 
 namespace coexlab {
@@ -51,6 +52,7 @@ class RuleChecker {
     migration();                           // L9, L10, L11, windows, scheduler
     operations();                          // management tools
     limits();
+    if (!d_.has_errors()) check_database_space(s_, d_);  // models/space_rules.hpp
     check_scenario_checks(s_, d_);  // the `checks` expressions (models/checks.hpp)
   }
 

@@ -293,7 +293,7 @@ class MailFlowModel final : public MoveObserver {
     };
     for (const MailHop& h : p.hops) {
       if (h.from_server == h.to_server) continue;
-      const NetworkLeg leg = platform_.leg(h.from_server, h.to_server);
+      const LegLinks leg = platform_.leg(h.from_server, h.to_server);
       const double rt =
           h.rpc ? cost_.rpc_round_trips_per_message : cost_.smtp_round_trips_per_message;
       p.round_trips += rt * 2 * leg.latency.value;
@@ -591,7 +591,7 @@ class MailFlowModel final : public MoveObserver {
     for (const auto& [key, p] : pops_) cache[size_t(key.first)] += p.cache;
     for (const auto& [key, p] : pops_) {
       const int server = key.first;
-      if (p.users <= 0.5 || !servers_[size_t(server)].mounted) continue;
+      if (p.users <= 0.5 || !servers_[size_t(server)].mounted()) continue;
       const Server& sv = s_.servers[size_t(server)];
       const int site = db_site_[size_t(key.second)];
       const double f = site_factor_[size_t(site)];
@@ -633,7 +633,7 @@ class MailFlowModel final : public MoveObserver {
     st.log_used += bytes;
     if (st.log_used > disk.capacity.value) {
       st.log_used = disk.capacity.value;
-      dismount_server(migration_, server);
+      dismount_full_log_disk(migration_, server);
     }
   }
 
@@ -669,10 +669,7 @@ class MailFlowModel final : public MoveObserver {
       const double rate = need / dt;
       const int n = std::clamp(int(std::ceil(rate / c.clock - 1e-9)), 1, c.cores);
       for (int k = 0; k < n; ++k) {
-        sg4::ExecPtr e = c.host->exec_init(need / n);
-        e->set_bound(rate / n);
-        e->start();
-        c.running.push_back(e);
+        c.running.push_back(start_exec(c.host, need / n, rate / n));
       }
     }
   }
@@ -726,7 +723,7 @@ class MailFlowModel final : public MoveObserver {
     std::vector<Source> sources;
     double total = 0;
     for (const auto& [key, p] : pops_) {
-      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted) continue;
+      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted()) continue;
       const double f = site_factor_[size_t(db_site_[size_t(key.second)])] / kDay;
       if (p.sent > 0) {
         sources.push_back({key.first, key.second, false, p.sent * f, p.sent_bytes / p.sent});
@@ -768,7 +765,7 @@ class MailFlowModel final : public MoveObserver {
   }
 
   void exec_on(int server, double cycles) {
-    if (cycles >= 1) platform_.server(server).host->execute(cycles);
+    if (cycles >= 1) execute_on(platform_.server(server).host, cycles);
   }
 
   void flow(const std::string& key, double bytes) { start_flow(hop_.at(key), bytes)->wait(); }
@@ -780,7 +777,7 @@ class MailFlowModel final : public MoveObserver {
     h.slots->acquire();
     const double started = sg4::Engine::get_clock();
     const double mean = cost_.hub_cpu_cycles_per_message;
-    if (mean > 0) platform_.server(server).host->execute(service_.exponential(1.0 / mean));
+    if (mean > 0) execute_on(platform_.server(server).host, service_.exponential(1.0 / mean));
     const double io = cost_.hub_queue_ios_per_message * platform_.server(server).page_size;
     if (io >= 1) start_flow(h.queue_io, io)->wait();
     h.slots->release();
@@ -810,7 +807,7 @@ class MailFlowModel final : public MoveObserver {
     for (size_t i = 0; i < p.hops.size(); ++i) {
       const MailHop& h = p.hops[i];
       if (h.from_server != h.to_server) {
-        const NetworkLeg leg = platform_.leg(h.from_server, h.to_server);
+        const LegLinks leg = platform_.leg(h.from_server, h.to_server);
         const double rt =
             h.rpc ? cost_.rpc_round_trips_per_message : cost_.smtp_round_trips_per_message;
         if (rt > 0 && leg.latency.value > 0) sg4::this_actor::sleep_for(rt * 2 * leg.latency.value);
@@ -836,7 +833,7 @@ class MailFlowModel final : public MoveObserver {
     std::map<int, std::tuple<const MailPath*, double, double>> volume;
     const RecipientMix& mix = s_.workload.recipients;
     for (const auto& [key, p] : pops_) {
-      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted) continue;
+      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted()) continue;
       const int server = key.first;
       const int o = key.second;
       const double share = site_factor_[size_t(db_site_[size_t(o)])] * dt / kDay;

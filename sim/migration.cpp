@@ -10,8 +10,8 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u.hpp>
 
+#include "move_cost.hpp"
 #include "move_estimate.hpp"
-#include "random.hpp"
 #include "scheduler.hpp"
 
 namespace coexlab::sim {
@@ -20,8 +20,9 @@ namespace {
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }
 
-// Where a move runs its data flow: the channel over the whole path.
-struct MovePath {
+// Where a move runs its data flow: the channel over the whole path (the predictor's view of
+// the same path is coexlab::MovePath, models/move_estimate.hpp).
+struct MoveChannel {
   Channel data;
   Seconds setup_latency{0};  // one way, source -> mover -> target
   Seconds rtt_sum{0};        // round trip of the source leg + round trip of the target leg
@@ -50,9 +51,11 @@ class MigrationModel final : private ResourceView {
     queued_at_.assign(queue_.size(), 0.0);
     for (const MoveRequest& r : queue_)
       queued_at_[size_t(r.queue_index)] = std::max(0.0, r.not_before.value);
-    fail_item_.assign(queue_.size(), -1);
-    bad_before_fail_.assign(queue_.size(), 0);
-    draw_bad_items();
+    bad_items_.reserve(queue_.size());
+    for (const MoveRequest& r : queue_) {
+      bad_items_.push_back(draw_bad_items(cost_, s_.seed, mailboxes_[size_t(r.mailbox)],
+                                          s_.migration.bad_item_limit));
+    }
     for (size_t i = 0; i < s.servers.size(); ++i) {
       db_in_flight_src_.emplace_back(s.servers[i].databases.size(), 0);
       db_in_flight_tgt_.emplace_back(s.servers[i].databases.size(), 0);
@@ -88,6 +91,53 @@ class MigrationModel final : private ResourceView {
         std::any_of(rec_.attempts.begin(), rec_.attempts.end(),
                     [](const MoveAttempt& a) { return a.state == MoveState::unfinished; });
     if (!pending_.empty() || !in_flight_.empty() || unfinished) rec_.reached_horizon = true;
+    rec_.stopped_by = StopReason::done;
+    if (rec_.reached_horizon) stop_reason(end_time);
+  }
+
+  // Work is left: stalled when nothing in the run could ever start it again (no move window
+  // opens any more, or every request left needs a server dismounted for good), else the
+  // horizon cut it.
+  void stop_reason(double end_time) {
+    // What is left: the requests waiting, and those whose attempt the end cut (unfinished).
+    std::vector<int> requests = pending_;
+    for (const MoveAttempt& a : rec_.attempts) {
+      if (a.state == MoveState::unfinished) requests.push_back(a.queue_index);
+    }
+    const size_t left = requests.size();
+    bool recurring = s_.migration.windows.empty();
+    for (const Window& w : s_.migration.windows) recurring = recurring || w.weekly;
+    if (!recurring && !window_at_or_after(windows_, Seconds{end_time})) {
+      rec_.stopped_by = StopReason::stalled;
+      rec_.stop_detail = fmt::format("{} mailboxes left and no move window opens again", left);
+      return;
+    }
+    std::map<std::string, int> blocked;  // why, and how many requests
+    for (int q : requests) {
+      const MoveRequest& r = queue_[size_t(q)];
+      std::string why;
+      for (int server : {r.source_server, r.target_server}) {
+        const ServerState& st = servers_[size_t(server)];
+        const Server& sv = s_.servers[size_t(server)];
+        if (st.database_full)
+          why = sv.name + "'s database disk is full";
+        else if (st.log_full && !sv.backup)
+          why = sv.name + "'s log disk is full and no backup truncates it";
+        if (!why.empty()) break;
+      }
+      if (why.empty()) {
+        rec_.stopped_by = StopReason::horizon;
+        rec_.stop_detail = fmt::format("{} mailboxes left when the horizon came", left);
+        return;
+      }
+      ++blocked[why];
+    }
+    rec_.stopped_by = StopReason::stalled;
+    std::string causes;
+    for (const auto& [why, n] : blocked) {
+      causes += fmt::format("{}{} ({} mailboxes)", causes.empty() ? "" : "; ", why, n);
+    }
+    rec_.stop_detail = fmt::format("{} mailboxes left, none can move again: {}", left, causes);
   }
 
   // The end of the simulated period: the last thread's stop (or the engine's clock).
@@ -98,47 +148,44 @@ class MigrationModel final : private ResourceView {
   const std::vector<MoveRequest>& queue() const { return queue_; }
   void set_observer(MoveObserver* o) { observer_ = o; }
 
-  void dismount(int server, double now) {
+  // A full log disk dismounts the server's databases until a backup truncates the logs.
+  void dismount_log_full(int server, double now) {
     ServerState& st = servers_[size_t(server)];
-    if (!st.mounted) return;
-    st.mounted = false;
+    if (st.log_full) return;
+    const bool was_mounted = st.mounted();
+    st.log_full = true;
+    if (!was_mounted) return;
     const Server& sv = s_.servers[size_t(server)];
     rec_.events.push_back({Seconds{now}, "dismount",
                            fmt::format("{}: log disk full ({} of {}); databases dismounted until a "
                                        "backup truncates the logs{}",
                                        sv.name, units::format_bytes(Bytes{st.log_used}),
                                        units::format_bytes(sv.hardware.log_disk.capacity),
-                                       sv.backup ? "" : " (no backup configured: never)")});
+                                       sv.backup ? "" : " (no backup configured: never)"),
+                           sv.name, sv.name + "/log_space"});
+  }
+
+  // A chunk that does not fit on the database disk: the store dismounts the databases, and
+  // nothing in the run frees the space again.
+  void dismount_database_full(int server, double now, double chunk_bytes) {
+    ServerState& st = servers_[size_t(server)];
+    if (st.database_full) return;
+    const bool was_mounted = st.mounted();
+    st.database_full = true;
+    if (!was_mounted) return;
+    const Server& sv = s_.servers[size_t(server)];
+    rec_.events.push_back(
+        {Seconds{now}, "dismount",
+         fmt::format("{}: database disk full ({} of {}, the next {} do not fit); databases "
+                     "dismounted for the rest of the run",
+                     sv.name, units::format_bytes(Bytes{st.database_used}),
+                     units::format_bytes(*sv.hardware.database_disk.capacity),
+                     units::format_bytes(Bytes{chunk_bytes})),
+         sv.name, sv.name + "/database_space"});
   }
 
  private:
   // ---- set-up -------------------------------------------------------------------------------
-  void draw_bad_items() {
-    if (cost_.bad_item_rate <= 0) return;
-    const double p = std::min(cost_.bad_item_rate, 1.0);
-    for (const MoveRequest& r : queue_) {
-      const Mailbox& m = mailboxes_[size_t(r.mailbox)];
-      // Unreadable items are a property of the mailbox: the same on every attempt.
-      RandomStream rng(s_.seed, "bad-items/" + m.id);
-      std::int64_t pos = -1;
-      int count = 0;
-      while (true) {
-        // Gap to the next bad item: geometric on {1, 2, ...}.
-        const double gap =
-            p >= 1.0 ? 1.0 : std::floor(std::log(rng.uniform_open0()) / std::log1p(-p)) + 1;
-        if (gap > double(m.items)) break;
-        pos += static_cast<std::int64_t>(gap);
-        if (pos >= m.items) break;
-        ++count;
-        if (count > s_.migration.bad_item_limit) {
-          fail_item_[size_t(r.queue_index)] = pos;
-          break;
-        }
-      }
-      bad_before_fail_[size_t(r.queue_index)] = count;
-    }
-  }
-
   void make_paths() {
     using Dir = sg4::LinkInRoute::Direction;
     for (const MoveRequest& r : queue_) {
@@ -146,8 +193,8 @@ class MigrationModel final : private ResourceView {
       if (paths_.count(key)) continue;
       const ServerPlatform& src = platform_.server(r.source_server);
       const ServerPlatform& tgt = platform_.server(r.target_server);
-      const NetworkLeg in = platform_.leg(r.source_server, mover_);
-      const NetworkLeg out = platform_.leg(mover_, r.target_server);
+      const LegLinks in = platform_.leg(r.source_server, mover_);
+      const LegLinks out = platform_.leg(mover_, r.target_server);
       std::vector<sg4::LinkInRoute> links;
       links.emplace_back(src.database_disk, Dir::NONE);
       links.insert(links.end(), in.links.begin(), in.links.end());
@@ -156,16 +203,14 @@ class MigrationModel final : private ResourceView {
       links.emplace_back(tgt.log_disk, Dir::NONE);
       const std::string name =
           s_.servers[size_t(r.source_server)].name + ">" + s_.servers[size_t(r.target_server)].name;
-      MovePath path;
+      MoveChannel path;
       path.setup_latency = in.latency + out.latency;
       path.rtt_sum = (in.latency + out.latency) * 2.0;
       path.rtt_max = std::max(in.latency, out.latency) * 2.0;
       // Each leg is its own RPC connection: the slower leg's window / RTT bounds every
       // move's stream on this path, each on its own.
-      if (cost_.tcp_window.value > 0 && path.rtt_max.value > 0) {
-        links.emplace_back(
-            platform_.add_rate_limit("window:" + name, cost_.tcp_window.value / path.rtt_max.value),
-            Dir::NONE);
+      if (const double cap = window_cap_bytes_per_s(cost_, path.rtt_max); std::isfinite(cap)) {
+        links.emplace_back(platform_.add_rate_limit("window:" + name, cap), Dir::NONE);
       }
       path.data = platform_.add_channel("move:" + name, links);
       paths_.emplace(key, path);
@@ -224,7 +269,8 @@ class MigrationModel final : private ResourceView {
         d.wake_at = std::min(d.wake_at, r.not_before.value);
         continue;
       }
-      if (!servers_[size_t(r.source_server)].mounted || !servers_[size_t(r.target_server)].mounted)
+      if (!servers_[size_t(r.source_server)].mounted() ||
+          !servers_[size_t(r.target_server)].mounted())
         continue;
       if (throttled(r)) continue;
       eligible_.push_back(q);
@@ -261,7 +307,7 @@ class MigrationModel final : private ResourceView {
   BytesPerSecond recent_throughput_target(int server) const override {
     return recent_throughput(recent_target_[size_t(server)]);
   }
-  bool mounted(int server) const override { return servers_[size_t(server)].mounted; }
+  bool mounted(int server) const override { return servers_[size_t(server)].mounted(); }
 
   // (completion time, bytes) of the chunks that completed within the last recent_window_.
   using RecentChunks = std::deque<std::pair<double, double>>;
@@ -354,7 +400,7 @@ class MigrationModel final : private ResourceView {
   // Waits until both servers are mounted; false at the deadline.
   bool wait_mounted(int a, int b, double deadline) {
     std::unique_lock<sg4::Mutex> lock(*mutex_);
-    while (!servers_[size_t(a)].mounted || !servers_[size_t(b)].mounted) {
+    while (!servers_[size_t(a)].mounted() || !servers_[size_t(b)].mounted()) {
       if (sg4::Engine::get_clock() >= deadline) return false;
       wake_->wait_until(lock, deadline);
     }
@@ -364,7 +410,7 @@ class MigrationModel final : private ResourceView {
   void run_move(int q, int thread) {
     const MoveRequest& r = queue_[size_t(q)];
     const Mailbox& m = mailboxes_[size_t(r.mailbox)];
-    const MovePath& path = paths_.at({r.source_server, r.target_server});
+    const MoveChannel& path = paths_.at({r.source_server, r.target_server});
     const double start = sg4::Engine::get_clock();
     const auto window = window_at_or_after(windows_, Seconds{start});
     const bool cancel_at_end = s_.migration.on_window_end == WindowEndPolicy::cancel;
@@ -395,39 +441,37 @@ class MigrationModel final : private ResourceView {
         observer_->move_ended(r.mailbox, r.source_server, r.source_database);
     };
 
-    const std::int64_t fail_item = fail_item_[size_t(q)];
-    const double size = m.size.value;
-    const std::int64_t items = m.items;
-    const double chunk =
-        cost_.move_chunk_size.value > 0 ? cost_.move_chunk_size.value : std::max(size, 1.0);
-    const auto chunks = static_cast<std::int64_t>(std::max(1.0, std::ceil(size / chunk)));
+    const BadItems& bad = bad_items_[size_t(q)];
+    const ChunkPlan plan(cost_, m.size, m.items);  // models/move_cost.hpp
+    const double per_item = per_item_time(cost_, path.rtt_sum).value;
     const Server& tgt_server = s_.servers[size_t(r.target_server)];
     ServerState& tgt_state = servers_[size_t(r.target_server)];
 
+    double reserved = 0;  // database bytes the chunk under way holds on the target
     bool interrupted = !sleep_bounded(start + path.setup_latency.value, deadline);
-    for (std::int64_t c = 0; c < chunks && !interrupted; ++c) {
-      // Integer split of bytes and items over the chunks.
-      const auto split = [chunks, c](double total) {
-        return std::floor(total * double(c + 1) / double(chunks)) -
-               std::floor(total * double(c) / double(chunks));
-      };
-      double bytes = split(size);
-      auto chunk_items = static_cast<std::int64_t>(split(double(items)));
-      const std::int64_t first_item =
-          static_cast<std::int64_t>(std::floor(double(items) * double(c) / double(chunks)));
-      bool fails_here = fail_item >= first_item && fail_item < first_item + chunk_items;
+    for (std::int64_t c = 0; c < plan.count() && !interrupted; ++c) {
+      double bytes = plan.bytes(c);
+      std::int64_t chunk_items = plan.items(c);
+      const std::int64_t first_item = plan.first_item(c);
+      const bool fails_here =
+          bad.fail_item >= first_item && bad.fail_item < first_item + chunk_items;
       if (fails_here) {
         // The move reads up to the bad item that exceeds the limit, then gives up.
-        const double fraction =
-            double(fail_item - first_item) / double(std::max<std::int64_t>(chunk_items, 1));
-        bytes = std::floor(bytes * fraction);
-        chunk_items = fail_item - first_item;
+        const ChunkPlan::Part read = plan.before_item(c, bad.fail_item);
+        bytes = read.bytes;
+        chunk_items = read.items;
       }
-      // Both databases must be mounted, and the target's logs must have room.
+      // Both databases must be mounted, and the target's logs and database disk must have
+      // room for the chunk: it reserves both before it starts.
+      const std::optional<Bytes>& db_capacity = tgt_server.hardware.database_disk.capacity;
       while (true) {
         if (!wait_mounted(r.source_server, r.target_server, deadline)) {
           interrupted = true;
           break;
+        }
+        if (db_capacity && tgt_state.database_used + bytes > db_capacity->value) {
+          dismount_database_full(r.target_server, sg4::Engine::get_clock(), bytes);
+          continue;
         }
         const double log_bytes = bytes * cost_.log_bytes_per_moved_byte;
         if (tgt_server.hardware.log_disk.circular_logging ||
@@ -435,15 +479,12 @@ class MigrationModel final : private ResourceView {
           if (!tgt_server.hardware.log_disk.circular_logging) tgt_state.log_used += log_bytes;
           break;
         }
-        dismount(r.target_server, sg4::Engine::get_clock());
+        dismount_log_full(r.target_server, sg4::Engine::get_clock());
       }
       if (interrupted) break;
+      tgt_state.database_used += bytes;
+      reserved = bytes;
       // RPC round trips and store work per item: latency, not bandwidth.
-      // Each item costs rpc_round_trips_per_item RPCs on the source leg and as many on the
-      // target leg, each a network round trip plus the store's service time.
-      const double per_item =
-          cost_.rpc_round_trips_per_item * (path.rtt_sum.value + 2 * cost_.rpc_server_time.value) +
-          cost_.item_server_time.value;
       const double rpc_time = double(chunk_items) * per_item;
       if (!sleep_bounded(sg4::Engine::get_clock() + rpc_time, deadline)) {
         interrupted = true;
@@ -456,14 +497,13 @@ class MigrationModel final : private ResourceView {
       // Per-item page lookups on both databases, each in its own page size.
       for (int server : {r.source_server, r.target_server}) {
         const ServerPlatform& sp = platform_.server(server);
-        const double io_bytes = double(chunk_items) * cost_.database_ios_per_item * sp.page_size;
+        const double io_bytes = chunk_page_io_bytes(cost_, chunk_items, Bytes{sp.page_size});
         if (io_bytes >= 1) running.push_back(start_flow(disk_channel(sp), io_bytes));
       }
-      const double cycles = double(chunk_items) * cost_.move_cpu_cycles_per_item +
-                            bytes * cost_.move_cpu_cycles_per_byte;
+      const double cycles = chunk_cycles(cost_, bytes, chunk_items);
       if (cycles >= 1) {
         for (int server : {r.source_server, mover_, r.target_server}) {
-          running.push_back(platform_.server(server).host->exec_async(cycles));
+          running.push_back(start_exec(platform_.server(server).host, cycles));
         }
       }
       try {
@@ -476,15 +516,16 @@ class MigrationModel final : private ResourceView {
         break;
       }
       rec_.attempts[row].bytes_copied += Bytes{bytes};
-      tgt_state.database_used += bytes;
+      reserved = 0;
       note_chunk(r, bytes);
       if (fails_here) {
-        rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
+        rec_.attempts[row].bad_items = bad.count;
         close(MoveState::failed);
         rec_.events.push_back(
             {Seconds{sg4::Engine::get_clock()}, "failure",
-             fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id,
-                         bad_before_fail_[size_t(q)], s_.migration.bad_item_limit)});
+             fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id, bad.count,
+                         s_.migration.bad_item_limit),
+             "", ""});
         release(q);
         return;
       }
@@ -492,17 +533,18 @@ class MigrationModel final : private ResourceView {
 
     if (interrupted) {
       const bool cancelled = cancel_at_end && deadline < horizon_;
-      // Rolled back: the copied data is lost work; the target discards it (its logs stay).
-      tgt_state.database_used -= rec_.attempts[row].bytes_copied.value;
+      // Rolled back: the copied data is lost work; the target discards it and the chunk under
+      // way (its logs stay).
+      tgt_state.database_used -= rec_.attempts[row].bytes_copied.value + reserved;
       close(cancelled ? MoveState::cancelled : MoveState::unfinished);
       release(q);
       if (cancelled) requeue(q, sg4::Engine::get_clock());
       return;
     }
-    rec_.attempts[row].bad_items = bad_before_fail_[size_t(q)];
+    rec_.attempts[row].bad_items = bad.count;
     close(MoveState::moved);
     // The mailbox now lives on the target: its space leaves the source's count of live data.
-    servers_[size_t(r.source_server)].database_used -= size;
+    servers_[size_t(r.source_server)].database_used -= m.size.value;
     release(q);
   }
 
@@ -529,12 +571,15 @@ class MigrationModel final : private ResourceView {
         start_flow(channel, bytes * scale)->wait();
       }
       st.log_used = 0;
-      if (!st.mounted) {
-        st.mounted = true;
-        rec_.events.push_back(
-            {Seconds{sg4::Engine::get_clock()}, "remount",
-             fmt::format("{}: backup truncated the logs; databases mounted", sv.name)});
-        wake_->notify_all();
+      if (st.log_full) {
+        st.log_full = false;
+        if (st.mounted()) {
+          rec_.events.push_back(
+              {Seconds{sg4::Engine::get_clock()}, "remount",
+               fmt::format("{}: backup truncated the logs; databases mounted", sv.name), sv.name,
+               sv.name + "/log_space"});
+          wake_->notify_all();
+        }
       }
       next += 86400;
     }
@@ -561,11 +606,10 @@ class MigrationModel final : private ResourceView {
   std::vector<int> eligible_;   // scratch
   std::vector<int> attempts_;
   std::vector<double> queued_at_;
-  std::vector<std::int64_t> fail_item_;  // item index that fails the move, -1: none
-  std::vector<int> bad_before_fail_;     // unreadable items met
+  std::vector<BadItems> bad_items_;  // by queue index
   std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;
   std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;
-  std::map<std::pair<int, int>, MovePath> paths_;
+  std::map<std::pair<int, int>, MoveChannel> paths_;
   std::map<int, Channel> backup_channels_;  // by server, for those with a backup
   MoveObserver* observer_ = nullptr;
 
@@ -598,8 +642,8 @@ void set_move_observer(MigrationModel& m, MoveObserver* observer) {
   m.set_observer(observer);
 }
 
-void dismount_server(MigrationModel& m, int server) {
-  m.dismount(server, sg4::Engine::get_clock());
+void dismount_full_log_disk(MigrationModel& m, int server) {
+  m.dismount_log_full(server, sg4::Engine::get_clock());
 }
 
 const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m) {

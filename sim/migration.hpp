@@ -10,7 +10,8 @@
 //                    source, mover and target.
 //
 // The target's transaction logs fill with the moved bytes unless circular logging is on; a
-// full log disk dismounts that server's databases until a backup truncates the logs. Moves
+// full log disk dismounts that server's databases until a backup truncates the logs; a chunk
+// that does not fit on the target's database disk dismounts its databases for good. Moves
 // start only inside a window; on its end they finish or are cancelled (rolled back and
 // requeued in place). Bad items past bad_item_limit fail a mailbox.
 #pragma once
@@ -31,8 +32,11 @@ namespace coexlab::sim {
 // Per-server levels that the moves (and later the users) change.
 struct ServerState {
   double log_used = 0;       // bytes of transaction logs not yet truncated
-  double database_used = 0;  // bytes in the databases
-  bool mounted = true;       // false while a full log disk keeps the databases dismounted
+  double database_used = 0;  // bytes in the databases (and reserved by chunks under way)
+  bool log_full = false;     // dismounted by a full log disk, until a backup truncates the logs
+  bool database_full = false;  // dismounted by a full database disk: for good (nothing in the
+                               // run frees the space; an administrator would have to)
+  bool mounted() const { return !log_full && !database_full; }
 };
 
 class MigrationModel;
@@ -60,7 +64,7 @@ double finish_migration(const std::shared_ptr<MigrationModel>& model, double eng
 
 void set_move_observer(MigrationModel& m, MoveObserver* observer);
 // A log disk that something else filled (the users' logs): dismounts like a move would.
-void dismount_server(MigrationModel& m, int server);
+void dismount_full_log_disk(MigrationModel& m, int server);
 
 // Queue size, for summaries.
 const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m);

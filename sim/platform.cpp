@@ -9,6 +9,18 @@ void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,
   zone->add_route(from->get_netpoint(), to->get_netpoint(), nullptr, nullptr, links, false);
 }
 
+sg4::ExecPtr start_exec(sg4::Host* host, double flops, double bound) {
+  sg4::ExecPtr exec = sg4::this_actor::exec_init(flops);
+  exec->set_host(host);
+  if (bound > 0) exec->set_bound(bound);
+  exec->start();
+  return exec;
+}
+
+void execute_on(sg4::Host* host, double flops) {
+  start_exec(host, flops)->wait();
+}
+
 sg4::CommPtr start_flow(const Channel& channel, double bytes) {
   // Debian's 3.32 starts a comm as soon as both ends are set, so the size goes first and the
   // ends last (sendto_init(from, to) would already be STARTING).
@@ -31,7 +43,7 @@ Platform::Platform(const Scenario& s, const SiteGraph& graph, const CostModel& c
     // One flop is one CPU cycle: the host's speed is the clock of one core.
     p.host = zone_->create_host(sv.name, sv.hardware.clock.value);
     p.host->set_core_count(sv.hardware.cores);
-    p.page_size = sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
+    p.page_size = page_size(cost, sv).value;
     p.database_disk = zone_->create_link(sv.name + "/database_disk",
                                          sv.hardware.database_disk.iops * p.page_size);
     p.database_disk->seal();
@@ -91,31 +103,26 @@ void Platform::seal() {
   zone_->seal();
 }
 
-NetworkLeg Platform::leg(int from, int to) const {
-  NetworkLeg leg;
-  if (from == to) return leg;
+LegLinks Platform::leg(int from, int to) const {
   using Dir = sg4::LinkInRoute::Direction;
-  const Server& a = s_.servers[static_cast<size_t>(from)];
-  const Server& b = s_.servers[static_cast<size_t>(to)];
-  const int site_a = s_.site_index(a.site);
-  const int site_b = s_.site_index(b.site);
-  leg.links.emplace_back(servers_[static_cast<size_t>(from)].nic, Dir::UP);
-  leg.links.emplace_back(lans_[static_cast<size_t>(site_a)], Dir::UP);
-  leg.latency = s_.sites[static_cast<size_t>(site_a)].lan.latency;
-  if (site_a != site_b) {
-    const auto& route = graph_.route(site_a, site_b);
-    if (!route) throw std::logic_error("no route between sites " + a.site + " and " + b.site);
-    for (size_t k = 0; k < route->links.size(); ++k) {
-      const int link = route->links[k];
-      const Link& l = s_.links[static_cast<size_t>(link)];
-      const bool forward = l.site_a == s_.sites[static_cast<size_t>(route->sites[k])].name;
-      leg.links.emplace_back(wans_[static_cast<size_t>(link)], forward ? Dir::UP : Dir::DOWN);
+  const NetworkLeg route = network_leg(s_, graph_, from, to);  // models/move_cost.hpp
+  LegLinks leg;
+  leg.latency = route.latency;
+  for (const NetworkHop& h : route.hops) {
+    sg4::SplitDuplexLink* link = nullptr;
+    switch (h.kind) {
+      case NetworkHop::Kind::nic:
+        link = servers_[static_cast<size_t>(h.index)].nic;
+        break;
+      case NetworkHop::Kind::lan:
+        link = lans_[static_cast<size_t>(h.index)];
+        break;
+      case NetworkHop::Kind::wan:
+        link = wans_[static_cast<size_t>(h.index)];
+        break;
     }
-    leg.latency += route->latency;
-    leg.links.emplace_back(lans_[static_cast<size_t>(site_b)], Dir::DOWN);
-    leg.latency += s_.sites[static_cast<size_t>(site_b)].lan.latency;
+    leg.links.emplace_back(link, h.up ? Dir::UP : Dir::DOWN);
   }
-  leg.links.emplace_back(servers_[static_cast<size_t>(to)].nic, Dir::DOWN);
   return leg;
 }
 

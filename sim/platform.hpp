@@ -19,6 +19,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "calibration.hpp"
+#include "move_cost.hpp"
 #include "scenario.hpp"
 #include "site_graph.hpp"
 
@@ -40,8 +41,9 @@ struct ServerPlatform {
   } disk_only;
 };
 
-// The network part of a transfer from one server to another.
-struct NetworkLeg {
+// The network part of a transfer from one server to another (models/move_cost.hpp
+// network_leg), as SimGrid links.
+struct LegLinks {
   std::vector<sg4::LinkInRoute> links;
   Seconds latency{0};  // one way: LAN(s) + WAN links
 };
@@ -71,10 +73,9 @@ class Platform {
   sg4::SplitDuplexLink* lan(int site) const { return lans_[static_cast<size_t>(site)]; }
   sg4::SplitDuplexLink* wan(int link) const { return wans_[static_cast<size_t>(link)]; }
 
-  // Links and latency from server `from` to server `to` (empty when the same server).
-  // Directions: NIC UP leaving a server; LAN UP when the sender is in that site, DOWN when
-  // only the receiver is; a WAN link UP from its first `between` site to its second.
-  NetworkLeg leg(int from, int to) const;
+  // Links and latency from server `from` to server `to` (empty when the same server), by the
+  // direction rule of models/move_cost.hpp network_leg.
+  LegLinks leg(int from, int to) const;
 
  private:
   const Scenario& s_;
@@ -90,6 +91,14 @@ class Platform {
 // Starts a flow of `bytes` over a channel. A rate cap is a link of the channel
 // (Platform::add_rate_limit): 3.32 ignores Comm::set_rate on host-to-host comms.
 sg4::CommPtr start_flow(const Channel& channel, double bytes);
+
+// Starts `flops` of computation on `host`, whichever actor calls, with a rate `bound` (flops/s)
+// when positive. Every CPU activity goes through here or execute_on: SimGrid 3.32's
+// Host::exec_async, Host::exec_init and Host::execute run the work on the *calling actor's*
+// host, not on the host they are called on.
+sg4::ExecPtr start_exec(sg4::Host* host, double flops, double bound = 0);
+// start_exec, then waits for it.
+void execute_on(sg4::Host* host, double flops);
 
 // One place that knows the 3.32 route API (it changes in 3.35).
 void add_route(sg4::NetZone* zone, sg4::Host* from, sg4::Host* to,

@@ -122,7 +122,7 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
   for (size_t i = 0; i < s.servers.size(); ++i) {
     const Server& sv = s.servers[i];
     const ServerPlatform& sp = p.server(int(i));
-    const double page = sv.is_2003() ? cost.page_size_2003.value : cost.page_size_2007.value;
+    const double page = page_size(cost, sv).value;
     const double cpu_hz = sv.hardware.clock.value * sv.hardware.cores;
     sampler.add({sv.name + "/cpu", "cpu", "Hz", cpu_hz, {}},
                 {Probe::Kind::cpu, sp.host, nullptr, nullptr, cpu_hz, nullptr, 0, 0, 0});

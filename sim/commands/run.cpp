@@ -41,6 +41,7 @@ int run(const RunOptions& o) {
   for (const auto& [name, content] :
        {std::pair<std::string, std::string>{"summary.json", summary.dump(2) + "\n"},
         {"moves.csv", moves_csv(data)},
+        {"mailboxes.csv", mailboxes_csv(data)},
         {"utilisation.csv", utilisation_csv(data)},
         {"report.html", report_html(data)}}) {
     if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
@@ -58,8 +59,8 @@ Command add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd =
       app.add_subcommand("run",
-                         "Simulate a scenario; print a summary; write summary.json, moves.csv and "
-                         "utilisation.csv to the output directory");
+                         "Simulate a scenario; print a summary; write summary.json, moves.csv, "
+                         "mailboxes.csv, utilisation.csv and report.html to the output directory");
   cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out_dir, "output directory (default results/<scenario>)");
   cmd->add_option("--set", o->sets,

@@ -214,7 +214,8 @@ TEST(ReportHtml, EscapesScenarioStringsAndReferencesNoNetwork) {
   f.scenario.name = "<script>alert('x')</script>&co";
   f.mailboxes[size_t(f.queue[0].mailbox)].id = "EX03/DB03/<b>0001</b>";
   f.attempt(0, 1, 0, 10 * kHour, MoveState::moved);
-  f.rec.events.push_back({Seconds{kHour}, "failure", "EX03/DB03/\"0002\": <bad item> & more"});
+  f.rec.events.push_back(
+      {Seconds{kHour}, "failure", "EX03/DB03/\"0002\": <bad item> & more", "", ""});
   f.rec.end_time = Seconds{20 * kHour};
   const std::string html = report_html(f.run());
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -336,7 +337,8 @@ TEST(ReportHtml, FiftyThousandAttemptsGiveABoundedPage) {
   f.rec.resources.push_back(log);
   for (int i = 0; i < 1000; ++i) {
     f.rec.events.push_back({Seconds{double(i) * 100}, i % 100 == 0 ? "dismount" : "failure",
-                            i % 100 == 0 ? "EX07: log disk full" : "EX03/DB03/mailbox: bad item"});
+                            i % 100 == 0 ? "EX07: log disk full" : "EX03/DB03/mailbox: bad item",
+                            i % 100 == 0 ? "EX07" : "", i % 100 == 0 ? "EX07/log_space" : ""});
   }
   ASSERT_EQ(f.rec.attempts.size(), 50000u);
   const std::string html = report_html(f.run());

@@ -2,6 +2,12 @@
 // (SimGrid allows one engine per process; gtest_discover_tests runs each TEST alone).
 #pragma once
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -49,5 +55,55 @@ inline Simulated simulate_yaml(const std::string& yaml) {
 inline void expect_exact(double actual, double expected, const char* what) {
   EXPECT_NEAR(actual, expected, std::abs(expected) * 1e-9 + 1e-9) << what;
 }
+
+// What the coexlab binary printed and its exit code.
+struct CliOutput {
+  int code = -1;
+  std::string out;  // stdout, and stderr too when asked for
+};
+
+// Runs `coexlab ARGS` (the binary these tests are built with); `with_stderr` merges stderr in.
+inline CliOutput run_cli(const std::string& args, bool with_stderr = false) {
+  CliOutput o;
+  const std::string cmd =
+      std::string(COEXLAB_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return o;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
+  const int status = ::pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A fresh directory under the temp dir for one test process, removed at the end.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name)
+      : path_(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `text` to a file in the directory; returns its path.
+  std::string write(const std::string& file, const std::string& text) const {
+    std::ofstream(path_ / file) << text;
+    return (path_ / file).string();
+  }
+
+ private:
+  std::filesystem::path path_;
+};
 
 }  // namespace coexlab::test
