@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates tests/golden/<scenario>/{summary.json,moves.csv} from build/coexlab. Run it only
-# when a change of the model is intended, and say in the commit message what changed and why.
+# Regenerates tests/golden/<scenario>/{summary.json,moves.csv,mailboxes.csv} from build/coexlab.
+# Run it only when a change of the model is intended, and say in the commit message what changed and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for scenario in contoso-weekend hq-branch-edge hairpin; do

@@ -53,7 +53,7 @@ void expect_golden(const std::string& scenario) {
   ASSERT_EQ(coexlab(fmt::format("run {}/scenarios/{}.yaml --out {} --quiet", COEXLAB_SOURCE_DIR,
                                 scenario, out.string())),
             0);
-  for (const char* file : {"summary.json", "moves.csv"}) {
+  for (const char* file : {"summary.json", "moves.csv", "mailboxes.csv"}) {
     const fs::path golden = fs::path(COEXLAB_SOURCE_DIR) / "tests/golden" / scenario / file;
     ASSERT_TRUE(fs::exists(golden)) << golden << " missing: run scripts/update-golden.sh";
     const std::string expected = read(golden);
