@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "coexlab/version.hpp"
+#include "bottleneck.hpp"
 #include "lower_bound.hpp"
 
 namespace coexlab {
@@ -223,11 +224,19 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
     }
   }
   std::string out = "<section>\n";
-  out += m.completed
-             ? R"(<div class="status ok">COMPLETED: every mailbox moved</div>)"
-             : fmt::format(
-                   R"(<div class="status bad">NOT COMPLETED: {} of {} mailboxes not moved</div>)",
-                   m.mailboxes_total - m.mailboxes_moved, m.mailboxes_total);
+  const Recording& rec = run.recording;
+  const std::int64_t not_moved = m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed;
+  if (m.completed) {
+    out += R"(<div class="status ok">COMPLETED: every mailbox moved</div>)";
+  } else {
+    out += fmt::format(R"(<div class="status bad">NOT COMPLETED: {} of {} mailboxes moved, {} )"
+                       R"(failed, {} not moved{}</div>)",
+                       m.mailboxes_moved, m.mailboxes_total, m.mailboxes_failed, not_moved,
+                       rec.stopped_by == StopReason::done
+                           ? ""
+                           : escape(fmt::format(" — stopped by the {}: {}", to_string(rec.stopped_by),
+                                                rec.stop_detail)));
+  }
   out += "\n<table class=\"kv\">\n";
   const auto row = [&](std::string_view k, const std::string& v_escaped) {
     out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", k, v_escaped);
@@ -243,8 +252,14 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
     row("Duration", "no move started before the horizon");
   }
   if (const auto lb = run_lower_bound(run)) {
+    // The bound is on the whole migration; a run that stopped with work left measured less.
     row("Lower bound",
-        std::isfinite(*lb) ? duration(*lb) : "none: the windows can never hold the work");
+        (std::isfinite(*lb) ? duration(*lb) : "none: the windows can never hold the work") +
+            (rec.stopped_by == StopReason::done
+                 ? std::string()
+                 : std::string(" — for the whole migration; this run stopped with work left, so "
+                               "its duration is only a lower bound too and the two are not "
+                               "comparable")));
   }
   row("Mailboxes",
       fmt::format("{} to move ({}): {} moved, {} failed, {} not moved; {} cancelled attempts",
@@ -263,8 +278,8 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
                                    : "<b>" + escape(b.resource) + "</b>: " + escape(b.reason));
   // fmt rather than "+" + string: g++ 12 reports a false -Wrestrict on the latter.
   row("Simulated until",
-      fmt::format("+{}{}", duration(run.recording.end_time.value),
-                  run.recording.reached_horizon ? " (the horizon, with work left)" : ""));
+      fmt::format("+{} (stopped by: {}{})", duration(rec.end_time.value), to_string(rec.stopped_by),
+                  rec.stop_detail.empty() ? "" : ", " + escape(rec.stop_detail)));
   row("coexlab", escape(kVersion));
   out += "</table>\n</section>\n";
   return out;
@@ -559,17 +574,20 @@ std::string field(const std::map<std::string, std::string>& row, const std::stri
   return it == row.end() ? "" : it->second;
 }
 
-std::string ranking_section(std::vector<std::map<std::string, std::string>> rows) {
+std::string ranking_section(std::vector<std::map<std::string, std::string>> rows,
+                            bool simulated) {
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return number(a, "gain_s").value_or(-1e300) > number(b, "gain_s").value_or(-1e300);
   });
   double top = 0;
   for (const auto& r : rows) top = std::max(top, number(r, "gain_fraction").value_or(0));
   std::string out = "<section>\n<h2>Bottleneck ranking</h2>\n";
-  out +=
-      "<p class=\"note\">From <code>coexlab bottlenecks</code>: each factor improved alone, ranked "
-      "by how "
-      "much sooner the migration ends.</p>\n";
+  out += simulated
+             ? "<p class=\"note\">From <code>coexlab bottlenecks</code>: each factor improved "
+               "alone, ranked by how much sooner the migration ends.</p>\n"
+             : "<p class=\"note\">Estimated from this run (a queueing model of the moves, "
+               "calibrated on it: docs/model.md, \"Bottleneck\"); <code>coexlab bottlenecks</code> "
+               "simulates each change.</p>\n";
   out +=
       "<table>\n<tr><th>factor</th><th>change</th><th class=\"n\">duration</th><th "
       "class=\"n\">gain</th>"
@@ -595,7 +613,40 @@ std::string ranking_section(std::vector<std::map<std::string, std::string>> rows
   return out + "</table>\n</section>\n";
 }
 
+// Without `coexlab bottlenecks`' simulated ranking: the in-run estimate's (analysis/bottleneck.hpp).
+std::string estimated_ranking_section(const RunData& run, const MigrationMetrics& m) {
+  const std::vector<FactorEstimate> ranked = estimate_factors(run, m);
+  if (ranked.empty() || !m.duration) return "";
+  std::vector<std::map<std::string, std::string>> rows;
+  for (const FactorEstimate& f : ranked) {
+    if (rows.size() == 8) break;
+    rows.push_back({{"factor", f.factor},
+                    {"change", f.change},
+                    {"duration_s", fmt::format("{}", f.duration_s)},
+                    {"gain_s", fmt::format("{}", f.gain_s)},
+                    {"gain_fraction", fmt::format("{}", f.gain_s / *m.duration)},
+                    {"status", "estimate"}});
+  }
+  return ranking_section(rows, false);
+}
+
 }  // namespace
+
+std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,
+                             const std::vector<std::map<std::string, std::string>>& rows,
+                             const std::vector<std::string>& advice) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<title>coexlab bottlenecks — " + escape(scenario) + "</title>\n<style>" + kStyle +
+         "</style>\n</head>\n<body>\n";
+  out += "<h1>coexlab bottlenecks — " + escape(scenario) + "</h1>\n";
+  out += "<section>\n<p>" + escape(baseline) + "</p>\n</section>\n";
+  out += ranking_section(rows, true);
+  out += "<section>\n<h2>Advice</h2>\n<ul>\n";
+  for (const std::string& a : advice) out += "<li><code>" + escape(a) + "</code></li>\n";
+  if (advice.empty()) out += "<li>no single change gains 1 % or more</li>\n";
+  out += "</ul>\n</section>\n</body>\n</html>\n";
+  return out;
+}
 
 std::string report_html(const RunData& run, const ReportOptions& options) {
   const Scenario& s = run.scenario;
@@ -616,7 +667,8 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   out += utilisation_section(run, windows, t_end);
   out += log_space_section(run, windows, t_end);
   out += mail_section(run);
-  if (options.bottleneck_rows) out += ranking_section(*options.bottleneck_rows);
+  out += options.bottleneck_rows ? ranking_section(*options.bottleneck_rows, true)
+                                 : estimated_ranking_section(run, m);
   out += resources_section(run);
   out += events_section(run);
   out += "</body>\n</html>\n";

@@ -18,13 +18,19 @@ namespace coexlab {
 
 struct ReportOptions {
   // Rows of `coexlab bottlenecks --out DIR` (DIR/bottlenecks.csv, as read_csv reads it: one
-  // map per row, by column name). When set, the page gets a "Bottleneck ranking" section
-  // ordered by gain_s. `run` leaves it unset: the ranking needs one simulation per factor,
-  // which only `bottlenecks` does.
+  // map per row, by column name): the "Bottleneck ranking" section, ordered by gain_s. Unset
+  // (as `run` leaves it: the simulated ranking needs one run per factor), the section shows
+  // the in-run estimate's ranking (analysis/bottleneck.hpp), marked as an estimate.
   std::optional<std::vector<std::map<std::string, std::string>>> bottleneck_rows;
 };
 
 std::string report_html(const RunData& run, const ReportOptions& options = {});
+
+// bottlenecks.html of `coexlab bottlenecks --out DIR`: the baseline line, the simulated
+// ranking (rows as in bottlenecks.csv) and the advice lines.
+std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,
+                             const std::vector<std::map<std::string, std::string>>& rows,
+                             const std::vector<std::string>& advice);
 
 // ---- Geometry, exposed for the unit tests ----------------------------------------------------
 

@@ -11,9 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "atomic_file.hpp"
 #include "calendar.hpp"
 #include "cli.hpp"
 #include "command.hpp"
+#include "report.hpp"
 #include "site_graph.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
@@ -310,27 +312,25 @@ int bottlenecks(const Options& o) {
     const double gb = b["gain_s"].is_number() ? b["gain_s"].get<double>() : -1e300;
     return ga > gb;
   });
-  if (!o.sweep.json) {
-    std::cout << fmt::format("{}: baseline {} ({:.0f} s); bottleneck estimate: {}\n\n", s.name,
-                             units::format_duration(Seconds{base_s}), base_s,
-                             summary_field(base.summary, {"bottleneck", "resource"}).dump());
-  }
+  const std::string baseline_line = fmt::format(
+      "{}: baseline {} ({:.0f} s); bottleneck estimate: {}", s.name,
+      units::format_duration(Seconds{base_s}), base_s,
+      summary_field(base.summary, {"bottleneck", "resource"}).dump());
+  if (!o.sweep.json) std::cout << baseline_line << "\n\n";
   print_rows(o.sweep, table, rows);
-  if (o.sweep.json) return kExitOk;
   // Advice: the changes that pay, as --set lines a planner can try (and `whatif` sweeps).
-  std::cout << "\nadvice\n";
-  int shown = 0;
+  std::vector<std::string> advice;
   for (const ojson& r : rows) {
-    if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 || shown == 5)
+    if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 ||
+        advice.size() == 5)
       continue;
-    ++shown;
-    std::cout << fmt::format("  {}: {} saves {} ({:.0f} %)  --set '{}'\n",
-                             r["factor"].get<std::string>(), r["change"].get<std::string>(),
-                             units::format_duration(Seconds{r["gain_s"].get<double>()}),
-                             r["gain_fraction"].get<double>() * 100, r["set"].get<std::string>());
+    advice.push_back(fmt::format("{}: {} saves {} ({:.0f} %)  --set '{}'",
+                                 r["factor"].get<std::string>(), r["change"].get<std::string>(),
+                                 units::format_duration(Seconds{r["gain_s"].get<double>()}),
+                                 r["gain_fraction"].get<double>() * 100,
+                                 r["set"].get<std::string>()));
   }
-  if (shown == 0)
-    std::cout << "  no single factor gains 1 % or more: the plan is balanced at this size\n";
+  const size_t pays = advice.size();
   // The layout changes, whatever they gain: they may be about the mail rather than the moves.
   for (const ojson& r : rows) {
     const std::string factor = r["factor"].get<std::string>();
@@ -342,11 +342,31 @@ int bottlenecks(const Options& o) {
                           units::format_duration(Seconds{std::abs(r["gain_s"].get<double>())}),
                           r["gain_s"].get<double>() >= 0 ? "sooner" : "later")
             : std::string("no duration (") + r["status"].get<std::string>() + ")";
-    std::cout << fmt::format("  {}: {}: {}{}  --set '{}'\n", factor, r["change"].get<std::string>(),
-                             gain,
-                             it == effects.end() || it->second.empty() ? "" : "; " + it->second,
-                             r["set"].get<std::string>());
+    advice.push_back(fmt::format("{}: {}: {}{}  --set '{}'", factor, r["change"].get<std::string>(),
+                                 gain,
+                                 it == effects.end() || it->second.empty() ? "" : "; " + it->second,
+                                 r["set"].get<std::string>()));
   }
+  if (!o.sweep.out_dir.empty()) {
+    // The ranking and the advice as a page beside bottlenecks.csv.
+    std::vector<std::map<std::string, std::string>> cells;
+    for (const ojson& r : rows) {
+      std::map<std::string, std::string>& c = cells.emplace_back();
+      for (const auto& [key, value] : r.items())
+        c[key] = value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
+    }
+    if (std::string err = write_file_atomically(o.sweep.out_dir + "/bottlenecks.html",
+                                                bottlenecks_html(s.name, baseline_line, cells, advice));
+        !err.empty()) {
+      std::cerr << "coexlab: " << err << '\n';
+      return kExitInternal;
+    }
+  }
+  if (o.sweep.json) return kExitOk;
+  std::cout << "\nadvice\n";
+  if (pays == 0)
+    std::cout << "  no single factor gains 1 % or more: the plan is balanced at this size\n";
+  for (const std::string& line : advice) std::cout << "  " << line << '\n';
   return kExitOk;
 }
 
