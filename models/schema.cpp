@@ -7,8 +7,9 @@
 // accepts and that every unit pattern accepts exactly the units of its dimension.
 //
 // The schema reads YAML as a YAML 1.2 editor does: `cores: 4` is an integer, `2003` an
-// integer, `02:00` and `2007-06-01T20:00` strings. The loader is a little more lenient than
-// the schema (it also takes `cores: "4"`); it never accepts what the schema rejects.
+// integer, `02:00` and `2007-06-01T20:00` strings. A server's `version` is an enum that
+// takes both `2003` and `"2003"`, as the loader does. Elsewhere the loader is a little more
+// lenient than the schema (it also takes `cores: "4"`).
 #include "schema.hpp"
 
 #include <initializer_list>
@@ -261,8 +262,9 @@ json servers() {
   json server = object(
       "an Exchange server",
       {{"name", name("the server's name")},
-       {"version",
-        enumeration("Exchange version, one for the whole scenario", json::array({2003, 2007}))},
+       {"version", enumeration("Exchange version, one for the whole scenario: 2003 or 2007 "
+                               "(the quoted \"2003\" is the same)",
+                               json::array({2003, 2007, "2003", "2007"}))},
        {"site", name("its site (for an Edge: its perimeter network)")},
        {"routing_group", name("2003 only: its routing group; default: named after the site")},
        {"roles",
@@ -282,7 +284,11 @@ json servers() {
        {"backup", std::move(backup)},
        {"databases", list("its mailbox databases", std::move(database))}},
       {"name", "version", "site", "roles", "hardware"});
-  server["allOf"] = {when("version", 2007, forbid("routing_group")),
+  // `version: 2007` and `version: "2007"` alike (the loader reads both).
+  server["allOf"] = {{{"if",
+                       {{"properties", {{"version", {{"enum", json::array({2007, "2007"})}}}}},
+                        {"required", strings({"version"})}}},
+                      {"then", forbid("routing_group")}},
                      {{"if",
                        {{"properties", {{"roles", {{"contains", {{"const", "edge_transport"}}}}}}},
                         {"required", strings({"roles"})}}},

@@ -10,7 +10,8 @@ integer, `02:00` and `2007-06-01T20:00` are strings), which is also how the sche
 
 Besides the given files, the script checks that the schema rejects deliberately broken
 copies of the first scenario (a non-numeric core count, an unknown key, a bare number for a
-size, a wrong unit), so that a schema that accepts everything fails the test.
+size, a wrong unit), so that a schema that accepts everything fails the test, and that it
+accepts copies that `validate` accepts in another spelling (`version: "2003"`).
 
 Exit 0 when every file is valid and every broken copy is rejected; 1 otherwise (each
 violation printed as FILE:LINE:COLUMN: error: MESSAGE at PATH); 2 on bad usage.
@@ -194,6 +195,18 @@ def broken_copies(doc):
     return out
 
 
+def accepted_copies(doc):
+    """(what, document) pairs that the schema must accept, because `validate` accepts them."""
+    out = []
+    d = copy.deepcopy(doc)
+    servers = [s for s in d.get("servers", []) if isinstance(s, dict) and "version" in s]
+    if servers:
+        for s in servers:
+            s["version"] = str(s["version"])
+        out.append(('every version quoted (version: "2003")', d))
+    return out
+
+
 def main(argv):
     if len(argv) < 3:
         sys.stderr.write(__doc__)
@@ -229,6 +242,15 @@ def main(argv):
             failed += 1
         else:
             print(f"{files[0]}: a copy with {what} is rejected, as it should be")
+    # ... and must agree with the loader where `validate` is lenient on purpose.
+    for what, doc in accepted_copies(first):
+        errors = list(validator.iter_errors(doc))
+        if errors:
+            print(f"{files[0]}: error: a copy with {what} fails the schema, which validate "
+                  f"accepts: {describe(errors[0])} at {path_text(errors[0].absolute_path)}")
+            failed += 1
+        else:
+            print(f"{files[0]}: a copy with {what} passes the schema, as validate accepts it")
     if failed:
         print(f"schema_check: {failed} problem(s)")
     return 1 if failed else 0

@@ -60,13 +60,26 @@ Command add_run_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("run",
                          "Simulate a scenario; print a summary; write summary.json, moves.csv, "
-                         "mailboxes.csv, utilisation.csv and report.html to the output directory");
+                         "mailboxes.csv, utilisation.csv and report.html to the output directory "
+                         "(the fields: docs/outputs.md)");
   cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out", o->out_dir, "output directory (default results/<scenario>)");
+  cmd->add_option("--out", o->out_dir,
+                  "output directory for summary.json, moves.csv, mailboxes.csv, utilisation.csv "
+                  "and report.html (default results/<scenario>)");
   cmd->add_option("--set", o->sets,
                   "override a key: PATH=VALUE, e.g. servers.EX07-HQ1.hardware.cores=8 (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--seed", o->seed, "override the scenario's seed");
+  // A negative seed would wrap around to 2^64 - 1 in the unsigned option: refuse it here, as
+  // bad usage (exit 2), before the conversion.
+  cmd->add_option("--seed", o->seed, "override the scenario's seed (a whole number, 0 or more)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const auto first = text.find_first_not_of(" \t");
+            return first != std::string::npos && text[first] == '-'
+                       ? std::string("the seed must be a whole number, 0 or more, not " + text)
+                       : std::string();
+          },
+          "SEED>=0"));
   cmd->add_option("--log", o->log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
   cmd->add_flag("--quiet", o->quiet, "print nothing on success");
   return {cmd, [o] { return run(*o); }};

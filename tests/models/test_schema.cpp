@@ -525,6 +525,13 @@ TEST(Schema, RequiredKeysMatchTheLoader) {
           (!inst[key].IsScalar() || inst[key].Scalar() != scalar_text(test["const"]))) {
         return false;
       }
+      if (test.contains("enum")) {
+        const bool listed =
+            inst[key].IsScalar() &&
+            std::any_of(test["enum"].begin(), test["enum"].end(),
+                        [&](const json& v) { return scalar_text(v) == inst[key].Scalar(); });
+        if (!listed) return false;
+      }
       if (test.contains("contains")) {
         const std::string want = scalar_text(test["contains"].at("const"));
         bool any = false;
@@ -641,6 +648,34 @@ TEST(Schema, NamePatternMatchesTheLoader) {
                                           [&](YAML::Node& n) { n["name"] = candidate; }));
     EXPECT_EQ(std::regex_match(candidate, name), errors.empty()) << candidate;
   }
+}
+
+// `validate` reads `version: 2003` and `version: "2003"` alike; so does the schema (an enum of
+// both forms, and the 2007-only rule on routing_group for both). tests/schema_check.py checks
+// the same with a JSON Schema validator.
+TEST(Schema, VersionTakesTheIntegerAndTheQuotedForm) {
+  const json& version = schema()["properties"]["servers"]["items"]["properties"]["version"];
+  ASSERT_TRUE(version.contains("enum"));
+  for (const json& v : {json(2003), json(2007), json("2003"), json("2007")}) {
+    EXPECT_NE(std::find(version["enum"].begin(), version["enum"].end(), v), version["enum"].end())
+        << v.dump();
+  }
+  YAML::Emitter out;
+  out << kitchen_sink();
+  std::string text = out.c_str();
+  int quoted = 0;
+  for (const std::string form : {"version: 2003", "version: 2007"}) {
+    for (size_t at = text.find(form); at != std::string::npos; at = text.find(form, at)) {
+      text.replace(at, form.size(), "version: \"" + form.substr(9) + "\"");
+      ++quoted;
+    }
+  }
+  ASSERT_GE(quoted, 2) << text;
+  coexlab::LoadResult r = coexlab::load_scenario_text(text, "quoted.yaml");
+  ASSERT_TRUE(r.scenario);
+  coexlab::check_rules(*r.scenario, r.diagnostics);
+  for (const auto& d : r.diagnostics.all())
+    EXPECT_NE(d.severity, coexlab::Severity::error) << d.format();
 }
 
 }  // namespace
