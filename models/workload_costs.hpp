@@ -29,5 +29,13 @@ constexpr double kCache2003Bytes = 900e6;
 // cost-efficient maximum.
 constexpr double kBaseMemory2007Bytes = 2e9;
 constexpr double kMaxUsefulMemory2007Bytes = 32e9;
+// Exchange 2003 is 32-bit: the store uses at most about 4 GB of RAM (with the /3GB switch),
+// whatever the server has, and its database cache is capped near 900 MB (exchange-facts.md,
+// unverified): the memory a 2003 mailbox server can use, not a figure that grows with users.
+constexpr double kMaxUsefulMemory2003Bytes = 4.0 * 1024 * 1024 * 1024;
+// A 2003 profile without database_iops_2003: (sent + received per day) / this per user. It is a
+// fit to no published row: TechNet's 2003 "average" user (30 sent / 75 received) costs 0.75
+// IOPS where this gives 0.75 only at 105 messages; the built-in `average` (10 / 40) gets 0.36.
+constexpr double kMessagesPerIops2003 = 140.0;
 
 }  // namespace coexlab

@@ -111,6 +111,11 @@ struct HubState {
   double messages = 0, wait_sum = 0, sojourn_sum = 0;
   double in_hub = 0, in_hub_integral = 0, last_change = 0, peak = 0;
   double lambda = 0;  // aggregate: this interval's arrival rate
+  // Aggregate: the current interval's contributions, added when it is known how much of it
+  // the simulation covered (the last interval is usually cut by the migration's end).
+  struct {
+    double messages = 0, wait_sum = 0, sojourn_sum = 0, in_hub_integral = 0;
+  } pending;
 
   void change_in_hub(double now, double delta) {
     in_hub_integral += in_hub * (now - last_change);
@@ -192,6 +197,7 @@ class MailFlowModel final : public MoveObserver {
 
   void finish(double end) {
     MailRecording& out = rec_.mail;
+    if (mode_ == MailFlowMode::aggregate) commit_interval(end);
     for (HubState& h : hubs_) {
       if (mode_ == MailFlowMode::per_message) h.change_in_hub(end, 0);
       HubQueueStats st;
@@ -899,6 +905,9 @@ class MailFlowModel final : public MoveObserver {
     }
     // Latency: round trips, transfers at nominal rates, the store, relays, and an M/M/c
     // queue at each hub for this interval's arrivals.
+    commit_interval(t0);  // the previous interval, whole
+    pending_t0_ = t0;
+    pending_dt_ = dt;
     std::vector<double> hub_time(hubs_.size(), 0);
     for (size_t k = 0; k < hubs_.size(); ++k) {
       HubState& h = hubs_[k];
@@ -907,10 +916,10 @@ class MailFlowModel final : public MoveObserver {
       if (!std::isfinite(wait)) wait = dt;  // saturated: mail waits for the next interval
       hub_time[k] = service + wait;
       const double n = h.lambda * dt;
-      h.messages += n;
-      h.wait_sum += n * wait;
-      h.sojourn_sum += n * (service + wait);
-      h.in_hub_integral += h.lambda * (service + wait) * dt;  // Little: L = lambda W
+      h.pending.messages = n;
+      h.pending.wait_sum = n * wait;
+      h.pending.sojourn_sum = n * (service + wait);
+      h.pending.in_hub_integral = h.lambda * (service + wait) * dt;  // Little: L = lambda W
       h.peak = std::max(h.peak, h.lambda * (service + wait));
     }
     std::map<std::string, std::pair<double, double>> by_class;  // class -> (n, n x latency)
@@ -937,8 +946,29 @@ class MailFlowModel final : public MoveObserver {
       c.second += n * t;
     }
     for (const auto& [name, c] : by_class) {
-      if (c.first > 0) rec_.mail.mail.push_back({name, t0 + dt, c.second / c.first, c.first});
+      if (c.first > 0) pending_mail_.push_back({name, t0 + dt, c.second / c.first, c.first});
     }
+  }
+
+  // Adds the pending interval's messages and hub statistics for the part of it before
+  // `until`: all of it once the next interval starts, a share of it at the end of the run.
+  void commit_interval(double until) {
+    if (pending_dt_ <= 0) return;
+    const double f = std::clamp((until - pending_t0_) / pending_dt_, 0.0, 1.0);
+    for (HubState& h : hubs_) {
+      h.messages += f * h.pending.messages;
+      h.wait_sum += f * h.pending.wait_sum;
+      h.sojourn_sum += f * h.pending.sojourn_sum;
+      h.in_hub_integral += f * h.pending.in_hub_integral;
+      h.pending = {};
+    }
+    for (DeliveredMail& d : pending_mail_) {
+      d.weight *= f;
+      d.time_s = std::min(d.time_s, until);
+      if (d.weight > 0) rec_.mail.mail.push_back(d);
+    }
+    pending_mail_.clear();
+    pending_dt_ = 0;
   }
 
   const Scenario& s_;
@@ -984,6 +1014,8 @@ class MailFlowModel final : public MoveObserver {
   std::vector<HubState> hubs_;
   std::vector<int> hub_of_server_;
   double in_flight_ = 0;
+  double pending_t0_ = 0, pending_dt_ = 0;  // aggregate: the interval not yet committed
+  std::vector<DeliveredMail> pending_mail_;
 };
 
 bool has_mail_flow(const Scenario& s, const CostModel& cost) {

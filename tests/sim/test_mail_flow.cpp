@@ -102,6 +102,28 @@ TEST(MailFlowQueueing, AggregateHubUsesTheMM1Formula) {
   EXPECT_EQ(s.out.recording.mail.mode, "aggregate");
 }
 
+TEST(MailFlowQueueing, AggregateCountsOnlyTheCoveredShareOfTheLastInterval) {
+  // The late mailbox moves at 01:02:30, half-way through a 5-minute load interval: the
+  // simulated period ends there, and the last interval counts for half.
+  std::string yaml = single_hub("aggregate");
+  const std::string late = "not_before: 2007-06-06T12:00";
+  yaml.replace(yaml.find(late), late.size(), "not_before: 2007-06-04T01:02:30");
+  const auto s = simulate_yaml(yaml);
+  const coexlab::HubQueueStats& h = only_hub(s);
+  const double end = s.out.recording.end_time.value;
+  ASSERT_GT(end, 3750.0);
+  ASSERT_LT(end, 3760.0);
+  // Flat day, expected counts: exactly lambda x the simulated time, and Little exactly.
+  EXPECT_NEAR(h.messages, kLambda * end, 1e-9 * kLambda * end);
+  EXPECT_NEAR(h.mean_in_hub, h.messages / end * h.mean_sojourn_s, 1e-9);
+  double delivered = 0;
+  for (const coexlab::DeliveredMail& d : s.out.recording.mail.mail) {
+    delivered += d.weight;
+    EXPECT_LE(d.time_s, end);
+  }
+  EXPECT_NEAR(delivered, kLambda * end, 1e-6 * kLambda * end);
+}
+
 namespace {
 
 // One site: a 2003 back-end and a 3-role 2007 box; `users_on` says which holds the 200 users

@@ -177,6 +177,14 @@ TEST_F(Sweeps, CalcShowsStaticNeedsBesideSimulatedPeaks) {
   // 2 average users (10 sent / 40 received): 2003 IOPS = 50 / 140 per user.
   EXPECT_EQ(rows[0]["server"], "OLD");
   EXPECT_NEAR(rows[0]["db_iops_static"].get<double>(), std::round(2 * 50.0 / 140 * 10) / 10, 1e-9);
+  // ... a derived figure, and the flag says so.
+  EXPECT_NE(rows[0]["flags"].get<std::string>().find("2003 IOPS derived"), std::string::npos);
+  // 2003 memory: what a 32-bit store can use of the server's RAM, at most 4 GiB.
+  EXPECT_NEAR(rows[0]["memory_static_GB"].get<double>(), 4.29, 1e-9);
+  const Output small = run_coexlab(
+      fmt::format("calc {} --json --set 'servers.OLD.hardware.memory=2 GiB'", scenario_));
+  ASSERT_EQ(small.code, 0);
+  EXPECT_NEAR(nlohmann::json::parse(small.out)[0]["memory_static_GB"].get<double>(), 2.15, 1e-9);
   // 2007: 0.18 IOPS and 3.5 MB of cache per average user, 2 GB base.
   EXPECT_EQ(rows[1]["server"], "NEW");
   EXPECT_NEAR(rows[1]["db_iops_static"].get<double>(), 0.4, 1e-9);
