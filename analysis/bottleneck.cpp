@@ -281,6 +281,12 @@ class Estimator {
     const auto cap = [&limit](const std::optional<int>& per, size_t n) {
       if (per) limit = std::min(limit, long(*per) * long(n));
     };
+    const CostModel& cost = cost_;
+    if (cost.store_rpc_concurrency > 0) {  // a store's concurrent RPC requests
+      const auto store = std::optional<int>(int(cost.store_rpc_concurrency));
+      cap(store, src.size());
+      cap(store, tgt.size());
+    }
     cap(t.per_source_server, src.size());
     cap(t.per_target_server, tgt.size());
     cap(t.per_source_database, src_db.size());

@@ -185,7 +185,8 @@ class BoundModel {
       // The simulator's chunking (models/move_cost.hpp): chunks from the mailbox's size, bytes
       // and items split evenly in whole units; every chunk runs its RPC delay, then its
       // transfers.
-      const double chunks = double(ChunkPlan(cost, m.size, m.items).count());
+      const ChunkPlan plan(cost, m.size, m.items);
+      const double chunks = double(plan.count());
       const double per_item = per_item_time(cost, path.rtt_sum).value;
       const double window_cap = window_cap_bytes_per_s(cost, path.rtt_max);
 
@@ -222,8 +223,12 @@ class BoundModel {
           slowest = std::max(slowest, activities * cycles / (cores * hw.clock.value));
         }
       }
-      r.tau = path.setup_latency.value + items * per_item + slowest;
-      r.lead = path.setup_latency.value + std::floor(items / chunks) * per_item;
+      // The chunks' RPC delays vary (item_time_cv) but a whole move's add up to their mean; a
+      // part of a move (the first chunk, a failed attempt's chunks) only to their least.
+      const double least = min_chunk_delay_factor(cost, plan);
+      const double whole = work.items < m.items ? least : 1.0;
+      r.tau = path.setup_latency.value + items * per_item * whole + slowest;
+      r.lead = path.setup_latency.value + std::floor(items / chunks) * per_item * least;
       r.loads.assign(load.begin(), load.end());
       r.loads.emplace_back(thread_pool, r.tau);
       add_throttles(q, r);

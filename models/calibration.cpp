@@ -30,9 +30,21 @@ const std::vector<CalibrationConstant>& calibration_constants() {
        "model choice: about 1 ms of one 2 GHz core per item on each side (unverified)"},
       {"move_cpu_cycles_per_byte", std::nullopt, 10, 0, "cycles",
        "model choice: MAPI property encoding and checksums, ~10 cycles per byte (unverified)"},
-      {"tcp_window", Dimension::size, 65536, 0, "B",
-       "Windows Server 2003 default TCP receive window 64 KiB (no window scaling): one RPC "
-       "stream moves at most window / RTT"},
+      {"tcp_window", Dimension::size, 0, 0, "B",
+       "0 (no cap) by default: a move's data rides in its RPC replies, each smaller than the "
+       "64 KiB Windows Server 2003 receive window, and those replies are already counted in "
+       "rpc_round_trips_per_item (Microsoft's RPC table counts every RPC: 15,775 for 202 MB, "
+       "12.8 KB each); capping the bytes at window / RTT on top charged the round trips twice. "
+       "Set it to bound one stream to window / RTT (a bulk protocol with large replies)"},
+      {"item_time_cv", std::nullopt, 1.0, 0, "",
+       "model choice (unverified): the coefficient of variation of one item's RPC and store "
+       "time (items differ in size, properties and attachments; 1: as varied as an exponential "
+       "time). A chunk of n items varies by item_time_cv / sqrt(n) (seeded per attempt), so "
+       "identical mailboxes do not stay in lockstep; 0 in ideal mode"},
+      {"store_rpc_concurrency", std::nullopt, 100, 0, "moves",
+       "exchange-facts.md: a store serves at most 100 concurrent RPC requests; a move holds one "
+       "at a time on its source and on its target store, so at most this many moves use one "
+       "server's store at once, the others wait (0: no limit, ideal mode)"},
       {"log_bytes_per_moved_byte", std::nullopt, 1.0, 1.0, "B/B",
        "exchange-facts.md: target transaction logs grow by about the size of the moved data"},
       {"bad_item_rate", std::nullopt, 2e-6, 0, "per item",
@@ -103,6 +115,8 @@ double& field_of(CostModel& m, std::string_view name) {
       {"move_cpu_cycles_per_byte",
        [](CostModel& c) -> double& { return c.move_cpu_cycles_per_byte; }},
       {"tcp_window", [](CostModel& c) -> double& { return c.tcp_window.value; }},
+      {"item_time_cv", [](CostModel& c) -> double& { return c.item_time_cv; }},
+      {"store_rpc_concurrency", [](CostModel& c) -> double& { return c.store_rpc_concurrency; }},
       {"log_bytes_per_moved_byte",
        [](CostModel& c) -> double& { return c.log_bytes_per_moved_byte; }},
       {"bad_item_rate", [](CostModel& c) -> double& { return c.bad_item_rate; }},

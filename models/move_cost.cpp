@@ -49,6 +49,35 @@ Seconds per_item_time(const CostModel& cost, Seconds rtt_sum) {
                  cost.item_server_time.value};
 }
 
+namespace {
+double delay_spread(const CostModel& cost, std::int64_t items) {
+  if (cost.item_time_cv <= 0 || items <= 0) return 0;
+  return std::min(0.5, std::sqrt(3.0) * cost.item_time_cv / std::sqrt(double(items)));
+}
+}  // namespace
+
+std::vector<double> chunk_delay_factors(const CostModel& cost, const ChunkPlan& plan,
+                                        RandomStream& rng) {
+  std::vector<double> f;
+  if (cost.item_time_cv <= 0) return f;
+  double items = 0, weighted = 0;
+  for (std::int64_t c = 0; c < plan.count(); ++c) {
+    f.push_back(1 + delay_spread(cost, plan.items(c)) * (2 * rng.uniform() - 1));
+    items += double(plan.items(c));
+    weighted += double(plan.items(c)) * f.back();
+  }
+  if (weighted > 0) {
+    for (double& x : f) x *= items / weighted;
+  }
+  return f;
+}
+
+double min_chunk_delay_factor(const CostModel& cost, const ChunkPlan& plan) {
+  double a = 0;
+  for (std::int64_t c = 0; c < plan.count(); ++c) a = std::max(a, delay_spread(cost, plan.items(c)));
+  return (1 - a) / (1 + a);
+}
+
 double window_cap_bytes_per_s(const CostModel& cost, Seconds rtt_max) {
   return cost.tcp_window.value > 0 && rtt_max.value > 0 ? cost.tcp_window.value / rtt_max.value
                                                         : std::numeric_limits<double>::infinity();

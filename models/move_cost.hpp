@@ -16,6 +16,7 @@
 
 #include "calibration.hpp"
 #include "mailboxes.hpp"
+#include "random.hpp"
 #include "scenario.hpp"
 
 namespace coexlab {
@@ -64,6 +65,18 @@ class ChunkPlan {
 // plus the store's service time, and the store's own time per item. `rtt_sum` is the source
 // leg's round trip plus the target leg's.
 Seconds per_item_time(const CostModel& cost, Seconds rtt_sum);
+
+// A chunk's RPC delay varies with its items: the sum of n item times of coefficient of
+// variation item_time_cv varies by cv / sqrt(n). Per attempt, chunk c's delay is its mean
+// times f_c, f_c drawn uniform on [1 - a_c, 1 + a_c] with a_c = sqrt(3) x cv / sqrt(n_c) (at
+// most 0.5), then all scaled so that the attempt's whole RPC delay is its mean: the variation
+// moves time between the chunks of a move (identical mailboxes do not stay in phase) and
+// leaves every move's duration alone on the platform the predictor's. Empty when cv is 0.
+std::vector<double> chunk_delay_factors(const CostModel& cost, const ChunkPlan& plan,
+                                        RandomStream& rng);
+// The smallest factor any chunk can get, (1 - a) / (1 + a) for the widest spread a of the
+// plan's chunks (the lower bound's, for a part of a move): 1 when cv is 0.
+double min_chunk_delay_factor(const CostModel& cost, const ChunkPlan& plan);
 
 // What one RPC stream can carry: tcp_window / the slower leg's round trip; +inf without a
 // window or a round trip.

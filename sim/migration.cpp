@@ -12,6 +12,7 @@
 
 #include "move_cost.hpp"
 #include "move_estimate.hpp"
+#include "random.hpp"
 #include "scheduler.hpp"
 
 namespace coexlab::sim {
@@ -246,6 +247,15 @@ class MigrationModel final : private ResourceView {
   bool throttled(const MoveRequest& r) const {
     const Throttles& t = s_.migration.throttles;
     const auto over = [](const std::optional<int>& limit, int n) { return limit && n >= *limit; };
+    // A store serves at most store_rpc_concurrency RPC requests at once; each move holds one
+    // on its source and one on its target.
+    if (cost_.store_rpc_concurrency > 0) {
+      for (int server : {r.source_server, r.target_server}) {
+        if (srv_in_flight_src_[size_t(server)] + srv_in_flight_tgt_[size_t(server)] >=
+            cost_.store_rpc_concurrency)
+          return true;
+      }
+    }
     return over(t.per_source_database,
                 db_in_flight_src_[size_t(r.source_server)][size_t(r.source_database)]) ||
            over(t.per_target_database,
@@ -444,6 +454,12 @@ class MigrationModel final : private ResourceView {
     const BadItems& bad = bad_items_[size_t(q)];
     const ChunkPlan plan(cost_, m.size, m.items);  // models/move_cost.hpp
     const double per_item = per_item_time(cost_, path.rtt_sum).value;
+    // Each chunk's RPC delay varies with its items (item_time_cv), seeded per attempt.
+    std::vector<double> delay_factor;
+    if (cost_.item_time_cv > 0) {
+      RandomStream rng(s_.seed, fmt::format("rpc-delay/{}/{}", m.id, attempts_[size_t(q)]));
+      delay_factor = chunk_delay_factors(cost_, plan, rng);
+    }
     const Server& tgt_server = s_.servers[size_t(r.target_server)];
     ServerState& tgt_state = servers_[size_t(r.target_server)];
 
@@ -485,7 +501,8 @@ class MigrationModel final : private ResourceView {
       tgt_state.database_used += bytes;
       reserved = bytes;
       // RPC round trips and store work per item: latency, not bandwidth.
-      const double rpc_time = double(chunk_items) * per_item;
+      const double rpc_time =
+          double(chunk_items) * per_item * (delay_factor.empty() ? 1.0 : delay_factor[size_t(c)]);
       if (!sleep_bounded(sg4::Engine::get_clock() + rpc_time, deadline)) {
         interrupted = true;
         break;
