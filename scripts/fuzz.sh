@@ -20,7 +20,7 @@ targets=("$@")
 case "$seconds" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$seconds'" >&2; exit 2;; esac
 
 packages=(cmake make clang-14 libfuzzer-14-dev libclang-rt-14-dev
-          libyaml-cpp-dev libboost-dev nlohmann-json3-dev libfmt-dev)
+          libyaml-cpp-dev libboost-dev nlohmann-json3-dev libfmt-dev libcsv-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
