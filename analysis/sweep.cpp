@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "atomic_file.hpp"
+#include "csv.hpp"
 
 namespace coexlab {
 namespace fs = std::filesystem;
@@ -181,24 +182,13 @@ std::string cell(const ojson& v) {
   return v.dump();
 }
 
-std::string quote(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q(1, '"');
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  q += '"';
-  return q;
-}
-
 }  // namespace
 
 std::string RowTable::csv_header() const {
   std::string line;
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (i) line += ',';
-    line += quote(columns_[i]);
+    line += csv_field(columns_[i]);
   }
   return line;
 }
@@ -208,7 +198,7 @@ std::string RowTable::csv_line(const ojson& row) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     const auto it = row.find(columns_[i]);
     if (i) line += ',';
-    line += quote(it == row.end() ? "" : cell(*it));
+    line += csv_field(it == row.end() ? "" : cell(*it));
   }
   return line;
 }
