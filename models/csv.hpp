@@ -16,8 +16,9 @@ namespace coexlab {
 // ---- writing ----------------------------------------------------------------------------------
 
 // One field as RFC 4180 wants it: as is when it holds no comma, quote, CR or LF and has no
-// space or tab at either end (libcsv's reader trims those from a bare field); else quoted by
-// libcsv's csv_write ("a ""b"", c").
+// space or tab at either end (libcsv's reader trims those from a bare field) and does not
+// start with U+FEFF (a BOM, first in a file); else quoted by libcsv's csv_write
+// ("a ""b"", c").
 std::string csv_field(std::string_view text);
 
 // Appends one record: the fields quoted as needed, separated by commas, ended by "\n".

@@ -69,7 +69,7 @@ std::optional<double> parse_total_item_size(std::string_view text, std::string* 
     // "117.7 MB (123,456,789 bytes)": the exact count in parentheses; the separators of any
     // locale (',', '.', ' ', a no-break space) between its digits.
     const size_t close = s.find(')', open);
-    if (close == std::string_view::npos || trim(s.substr(close + 1)) != "")
+    if (close == std::string_view::npos || !trim(s.substr(close + 1)).empty())
       return fail("has an unclosed or trailing '(...)': " + expected);
     std::string_view inner = trim(s.substr(open + 1, close - open - 1));
     for (std::string_view suffix : {"bytes", "byte", "B"}) {
@@ -246,7 +246,7 @@ std::optional<InventoryMailbox> inventory_row(const InventoryTable& t, size_t in
       ok = false;
       return {};
     }
-    const std::string v(trim(f.text));
+    std::string v(trim(f.text));
     if (required && v.empty()) {
       diags.error(pos_of(t, f), fmt::format("{} is empty", t.header[size_t(col)]));
       ok = false;
@@ -258,6 +258,7 @@ std::optional<InventoryMailbox> inventory_row(const InventoryTable& t, size_t in
   const std::string guid = text_field(t.mailbox_guid, false);
   const std::string legacy = text_field(t.legacy_dn, false);
   m.identity = !guid.empty() ? guid : !legacy.empty() ? legacy : m.name;
+  m.identity_from = !guid.empty() ? "MailboxGuid" : !legacy.empty() ? "LegacyDN" : "DisplayName";
   m.pos = {t.label, row.line, 1};
 
   const CsvField& items = row.fields[size_t(t.item_count)];

@@ -775,12 +775,19 @@ void Loader::load_inventory(const YAML::Node& n, Database& db, const std::string
     }
     if (!inv.rows[r]) continue;
     const InventoryMailbox& row = *inv.rows[r];
-    auto [first, added] = identities_.try_emplace(row.identity, row.pos);
-    if (!added) {
-      diags_.error(row.pos,
-                   fmt::format("mailbox '{}' (identity '{}') is already at {}:{}: a "
-                               "mailbox is in one database",
-                               row.name, row.identity, first->second.source, first->second.line));
+    auto [first, added] = identities_.try_emplace(row.identity_from + ":" + row.identity, row.pos);
+    if (!added && row.identity_from == "DisplayName") {
+      // No MailboxGuid or LegacyDN: two users may share a display name. Both move; only a
+      // plan that names them by identity cannot tell them apart.
+      diags_.warning(row.pos, fmt::format("mailbox '{}' has the display name of the one at "
+                                          "{}:{} and no MailboxGuid or LegacyDN to tell them "
+                                          "apart: export those columns too",
+                                          row.name, first->second.source, first->second.line));
+    } else if (!added) {
+      diags_.error(row.pos, fmt::format("mailbox '{}' ({} '{}') is already at {}:{}: a "
+                                        "mailbox is in one database",
+                                        row.name, row.identity_from, row.identity,
+                                        first->second.source, first->second.line));
       continue;
     }
     m.inventory.push_back(row);

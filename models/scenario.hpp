@@ -94,11 +94,12 @@ struct SizeSpec {
 
 // One mailbox of an inventory (SPEC §5.3, models/inventory.hpp): a row of the CSV.
 struct InventoryMailbox {
-  std::string name;        // DisplayName
-  std::string identity;    // MailboxGuid, else LegacyDN, else DisplayName
-  Bytes size{0};           // TotalItemSize, whole bytes
-  std::int64_t items = 0;  // ItemCount
-  SourcePos pos;           // the row in the CSV
+  std::string name;           // DisplayName
+  std::string identity;       // MailboxGuid, else LegacyDN, else DisplayName
+  std::string identity_from;  // its column: MailboxGuid, LegacyDN or DisplayName
+  Bytes size{0};              // TotalItemSize, whole bytes
+  std::int64_t items = 0;     // ItemCount
+  SourcePos pos;              // the row in the CSV
 };
 
 struct MailboxPopulation {

@@ -78,9 +78,10 @@ TEST_F(Inventory, ReadsARealExport) {
   EXPECT_EQ(m.inventory[0].pos.line, 3);                   // the BOM and #TYPE line are line 1
   EXPECT_EQ(m.inventory[1].name, "Smith, John \"Jack\"");  // doubled quotes
   EXPECT_EQ(m.inventory[1].identity, "/o=F/cn=smith");     // no MailboxGuid: LegacyDN
-  EXPECT_EQ(m.inventory[1].size.value, 123456789);         // 2010 format: the exact bytes
-  EXPECT_EQ(m.inventory[2].size.value, 2e9);               // a quantity with a unit
-  EXPECT_EQ(m.inventory[3].identity, "Nobody");            // neither: the DisplayName
+  EXPECT_EQ(m.inventory[1].identity_from, "LegacyDN");
+  EXPECT_EQ(m.inventory[1].size.value, 123456789);  // 2010 format: the exact bytes
+  EXPECT_EQ(m.inventory[2].size.value, 2e9);        // a quantity with a unit
+  EXPECT_EQ(m.inventory[3].identity, "Nobody");     // neither: the DisplayName
   EXPECT_EQ(m.inventory[3].size.value, 0);
 
   const std::vector<Mailbox> all = generate_mailboxes(*r.scenario);
@@ -239,9 +240,16 @@ TEST_F(Inventory, SyntaxErrorsAndEncodings) {
 
 TEST_F(Inventory, DuplicateIdentityIsAnError) {
   write("dup.csv", "DisplayName,ItemCount,TotalItemSize,MailboxGuid\nA,1,1B,g1\nB,1,1B,g1\n");
-  const Diagnostic* e = find_error(load("{ from: dup.csv }").diagnostics, "identity 'g1'");
+  const Diagnostic* e = find_error(load("{ from: dup.csv }").diagnostics, "(MailboxGuid 'g1')");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->pos.line, 3);
+  // Without a MailboxGuid or LegacyDN, two users may share a display name: a warning.
+  write("names.csv", "DisplayName,ItemCount,TotalItemSize\nJohn Smith,1,1B\nJohn Smith,2,2B\n");
+  const LoadResult r = load("{ from: names.csv }");
+  EXPECT_FALSE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  EXPECT_TRUE(has_warning(r.diagnostics, "no MailboxGuid or LegacyDN")) << dump(r.diagnostics);
+  EXPECT_EQ(db03(r).count, 2);
+  EXPECT_EQ(db03(r).inventory[1].identity_from, "DisplayName");
 }
 
 TEST(TotalItemSize, BothExchangeFormatsAndQuantities) {
@@ -264,6 +272,8 @@ TEST(CsvWriter, QuotesOnlyWhatRfc4180Needs) {
   EXPECT_EQ(csv_field("Smith, John \"Jack\""), "\"Smith, John \"\"Jack\"\"\"");
   EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
   EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+  EXPECT_EQ(csv_field("\xEF\xBB\xBFx"), "\"\xEF\xBB\xBFx\"");  // never read as a BOM
+  EXPECT_EQ(csv_field("\xEF\xBB\xBFx"), "\"\xEF\xBB\xBFx\"");  // not read as a BOM
   EXPECT_EQ(csv_record({"a", "b,c", ""}), "a,\"b,c\",");
 }
 
