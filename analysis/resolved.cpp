@@ -113,7 +113,13 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     json dbs = json::array();
     for (const Database& db : sv.databases) {
       json d = {{"name", db.name}};
-      if (db.mailboxes.count > 0) {
+      if (db.mailboxes.from_inventory()) {
+        json mb = {{"from", db.mailboxes.from}};
+        if (db.mailboxes.from_database) mb["database"] = *db.mailboxes.from_database;
+        mb["count"] = db.mailboxes.count;
+        mb["profile"] = db.mailboxes.profile;
+        d["mailboxes"] = mb;
+      } else if (db.mailboxes.count > 0) {
         d["mailboxes"] = {{"count", db.mailboxes.count},
                           {"size", size_spec(db.mailboxes.size)},
                           {"items_per_mb", db.mailboxes.items_per_mb},

@@ -9,6 +9,7 @@
 #include "bottleneck.hpp"
 #include "calendar.hpp"
 #include "coexlab/version.hpp"
+#include "csv.hpp"
 #include "lower_bound.hpp"
 #include "resolved.hpp"
 #include "windows.hpp"
@@ -365,18 +366,21 @@ json summary_json(const RunData& run, const json& checks) {
 }
 
 std::string moves_csv(const RunData& run) {
-  std::string out =
-      "mailbox,source,target,size_bytes,items,attempt,queued_s,start_s,end_s,thread,state\n";
+  std::string out;
+  append_csv_record(out, {"mailbox", "source", "target", "size_bytes", "items", "attempt",
+                          "queued_s", "start_s", "end_s", "thread", "state", "name"});
   for (const MoveAttempt& a : run.recording.attempts) {
     const MoveRequest& r = run.queue[size_t(a.queue_index)];
     const Mailbox& mb = run.mailboxes[size_t(a.mailbox)];
     const Server& src = run.scenario.servers[size_t(r.source_server)];
     const Server& tgt = run.scenario.servers[size_t(r.target_server)];
-    out += fmt::format("{},{}/{},{}/{},{:.0f},{},{},{:.3f},{:.3f},{:.3f},{},{}\n", mb.id, src.name,
-                       src.databases[size_t(r.source_database)].name, tgt.name,
-                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items,
-                       a.attempt, a.queued.value, a.start.value, a.end.value, a.thread,
-                       to_string(a.state));
+    append_csv_record(out,
+                      {mb.id, src.name + "/" + src.databases[size_t(r.source_database)].name,
+                       tgt.name + "/" + tgt.databases[size_t(r.target_database)].name,
+                       fmt::format("{:.0f}", mb.size.value), fmt::format("{}", mb.items),
+                       fmt::format("{}", a.attempt), fmt::format("{:.3f}", a.queued.value),
+                       fmt::format("{:.3f}", a.start.value), fmt::format("{:.3f}", a.end.value),
+                       fmt::format("{}", a.thread), std::string(to_string(a.state)), mb.name});
   }
   return out;
 }
@@ -415,12 +419,16 @@ std::string mailboxes_csv(const RunData& run) {
 }
 
 std::string utilisation_csv(const RunData& run) {
-  std::string out = "time_s,resource,utilisation\n";
+  std::string out;
+  append_csv_record(out, {"time_s", "resource", "utilisation"});
   const auto& times = run.recording.sample_times;
+  std::vector<std::string> ids;  // quoted once, not once per sample
+  for (const ResourceSeries& r : run.recording.resources) ids.push_back(csv_field(r.id));
   for (size_t i = 0; i < times.size(); ++i) {
-    for (const ResourceSeries& r : run.recording.resources) {
+    for (size_t k = 0; k < run.recording.resources.size(); ++k) {
+      const ResourceSeries& r = run.recording.resources[k];
       if (i < r.samples.size())
-        out += fmt::format("{:.3f},{},{:.6f}\n", times[i], r.id, r.samples[i]);
+        out += fmt::format("{:.3f},{},{:.6f}\n", times[i], ids[k], r.samples[i]);
     }
   }
   return out;

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "atomic_file.hpp"
+#include "csv.hpp"
 
 namespace coexlab {
 namespace fs = std::filesystem;
@@ -181,24 +182,13 @@ std::string cell(const ojson& v) {
   return v.dump();
 }
 
-std::string quote(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q(1, '"');
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  q += '"';
-  return q;
-}
-
 }  // namespace
 
 std::string RowTable::csv_header() const {
   std::string line;
   for (size_t i = 0; i < columns_.size(); ++i) {
     if (i) line += ',';
-    line += quote(columns_[i]);
+    line += csv_field(columns_[i]);
   }
   return line;
 }
@@ -208,7 +198,7 @@ std::string RowTable::csv_line(const ojson& row) const {
   for (size_t i = 0; i < columns_.size(); ++i) {
     const auto it = row.find(columns_[i]);
     if (i) line += ',';
-    line += quote(it == row.end() ? "" : cell(*it));
+    line += csv_field(it == row.end() ? "" : cell(*it));
   }
   return line;
 }
@@ -254,46 +244,21 @@ std::optional<std::vector<std::map<std::string, std::string>>> read_csv(const st
   std::ostringstream s;
   s << in.rdbuf();
   const std::string text = s.str();
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::string> record;
-  std::string field;
-  bool quoted = false, any = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-      any = true;
-    } else if (c == ',') {
-      record.push_back(field);
-      field.clear();
-      any = true;
-    } else if (c == '\n') {
-      record.push_back(field);
-      records.push_back(record);
-      record.clear();
-      field.clear();
-      any = false;
-    } else if (c != '\r') {
-      field += c;
-      any = true;
-    }
-  }
-  if (any) return std::nullopt;  // a torn last line (no newline): the file is not whole
-  if (records.empty()) return std::vector<std::map<std::string, std::string>>{};
+  // A torn last line (no newline, or a quoted field never closed): the file is not whole.
+  if (!text.empty() && text.back() != '\n') return std::nullopt;
+  CsvLimits limits;  // rows of our own tables: an error cell holds a stderr tail
+  limits.max_field_bytes = 1 << 20;
+  limits.max_records = std::int64_t{1} << 40;
+  const CsvReadResult csv = read_csv_text(text, path, limits);
+  if (csv.error) return std::nullopt;
+  if (csv.records.empty()) return std::vector<std::map<std::string, std::string>>{};
+  const std::vector<CsvField>& header = csv.records.front().fields;
   std::vector<std::map<std::string, std::string>> rows;
-  for (size_t r = 1; r < records.size(); ++r) {
-    if (records[r].size() != records[0].size()) return std::nullopt;
+  for (size_t r = 1; r < csv.records.size(); ++r) {
+    const std::vector<CsvField>& fields = csv.records[r].fields;
+    if (fields.size() != header.size()) return std::nullopt;
     std::map<std::string, std::string> row;
-    for (size_t c = 0; c < records[0].size(); ++c) row[records[0][c]] = records[r][c];
+    for (size_t c = 0; c < header.size(); ++c) row[header[c].text] = fields[c].text;
     rows.push_back(std::move(row));
   }
   return rows;

@@ -42,6 +42,23 @@ std::vector<Mailbox> generate_database_mailboxes(const Scenario& s, int server, 
   const MailboxPopulation& pop = db.mailboxes;
   std::vector<Mailbox> out;
   out.reserve(static_cast<size_t>(pop.count));
+  if (pop.from_inventory()) {  // the rows of the inventory, in file order: no randomness
+    std::int64_t i = 0;
+    for (const InventoryMailbox& row : pop.inventory) {
+      Mailbox m;
+      m.id = mailbox_id(sv.name, db.name, ++i);
+      m.server = server;
+      m.database = database;
+      m.size = row.size;
+      // ItemCount 0 counts as one item, as for a generated mailbox: a folder walk.
+      m.items = std::max<std::int64_t>(1, row.items);
+      m.profile = pop.profile;
+      m.name = row.name;
+      m.identity = row.identity;
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
   RandomStream rng(s.seed, "mailbox-sizes/" + sv.name + "/" + db.name);
   for (std::int64_t i = 1; i <= pop.count; ++i) {
     Mailbox m;
@@ -76,8 +93,10 @@ std::vector<Mailbox> generate_mailboxes(const Scenario& s) {
 
 std::int64_t batch_take(const BatchSelection& sel, std::int64_t count) {
   switch (sel.kind) {
-    case BatchSelection::Kind::all: return count;
-    case BatchSelection::Kind::count: return std::min(sel.count, count);
+    case BatchSelection::Kind::all:
+      return count;
+    case BatchSelection::Kind::count:
+      return std::min(sel.count, count);
     case BatchSelection::Kind::share:
       // ceil(share × count), robust to 0.4 × 10 = 4.000000000000001
       return std::min<std::int64_t>(
@@ -86,7 +105,8 @@ std::int64_t batch_take(const BatchSelection& sel, std::int64_t count) {
   return 0;
 }
 
-std::vector<MoveRequest> build_move_queue(const Scenario& s, const std::vector<Mailbox>& mailboxes) {
+std::vector<MoveRequest> build_move_queue(const Scenario& s,
+                                          const std::vector<Mailbox>& mailboxes) {
   // Index of the first mailbox of each (server, database).
   std::map<std::pair<int, int>, int> first;
   for (size_t i = 0; i < mailboxes.size(); ++i) {
@@ -101,8 +121,10 @@ std::vector<MoveRequest> build_move_queue(const Scenario& s, const std::vector<M
     int src_db = -1, tgt_db = -1;
     const auto& sdbs = s.servers[static_cast<size_t>(src)].databases;
     const auto& tdbs = s.servers[static_cast<size_t>(tgt)].databases;
-    for (size_t d = 0; d < sdbs.size(); ++d) if (sdbs[d].name == batch.from.database) src_db = int(d);
-    for (size_t d = 0; d < tdbs.size(); ++d) if (tdbs[d].name == batch.to.database) tgt_db = int(d);
+    for (size_t d = 0; d < sdbs.size(); ++d)
+      if (sdbs[d].name == batch.from.database) src_db = int(d);
+    for (size_t d = 0; d < tdbs.size(); ++d)
+      if (tdbs[d].name == batch.to.database) tgt_db = int(d);
     if (src_db < 0 || tgt_db < 0) continue;
     const std::int64_t count = sdbs[static_cast<size_t>(src_db)].mailboxes.count;
     const std::int64_t take = batch_take(batch.mailboxes, count);

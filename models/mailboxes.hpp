@@ -13,12 +13,14 @@
 namespace coexlab {
 
 struct Mailbox {
-  std::string id;       // SERVER/DATABASE/NNNN, 1-based, at least 4 digits
-  int server = -1;      // index into Scenario::servers
-  int database = -1;    // index into that server's databases
-  Bytes size{0};        // whole bytes
+  std::string id;     // SERVER/DATABASE/NNNN, 1-based, at least 4 digits
+  int server = -1;    // index into Scenario::servers
+  int database = -1;  // index into that server's databases
+  Bytes size{0};      // whole bytes
   std::int64_t items = 0;
-  std::string profile;  // behaviour profile name
+  std::string profile;   // behaviour profile name
+  std::string name;      // display name from an inventory; empty when generated
+  std::string identity;  // what `plan` hands Move-Mailbox (inventory); empty when generated
 };
 
 // Every mailbox of every database. Sizes: fixed, uniform, or lognormal with the given mean
@@ -33,9 +35,9 @@ std::string mailbox_id(const std::string& server, const std::string& database, s
 
 // One entry of the move queue: what a scheduler sees of a request.
 struct MoveRequest {
-  int queue_index = 0;   // position in the queue (ties break on it)
-  int mailbox = -1;      // index into the generated mailboxes
-  int batch = -1;        // index into Migration::batches
+  int queue_index = 0;  // position in the queue (ties break on it)
+  int mailbox = -1;     // index into the generated mailboxes
+  int batch = -1;       // index into Migration::batches
   int source_server = -1;
   int source_database = -1;  // index within the source server
   int target_server = -1;

@@ -92,13 +92,31 @@ struct SizeSpec {
   Bytes mean{0}, stddev{0};  // lognormal: of the sizes themselves, not of the log
 };
 
+// One mailbox of an inventory (SPEC §5.3, models/inventory.hpp): a row of the CSV.
+struct InventoryMailbox {
+  std::string name;           // DisplayName
+  std::string identity;       // MailboxGuid, else LegacyDN, else DisplayName
+  std::string identity_from;  // its column: MailboxGuid, LegacyDN or DisplayName
+  Bytes size{0};              // TotalItemSize, whole bytes
+  std::int64_t items = 0;     // ItemCount
+  SourcePos pos;              // the row in the CSV
+};
+
 struct MailboxPopulation {
-  std::int64_t count = 0;
+  std::int64_t count = 0;  // with an inventory: the rows taken from it
   SizeSpec size;
   double items_per_mb = 25;  // items per decimal MB of mailbox
   std::string profile = "average";
   SourcePos pos;          // the `mailboxes` node
   SourcePos profile_pos;  // the `profile` node (or `mailboxes` when defaulted)
+
+  // `from: FILE`: the mailboxes come from an inventory, not from count and size.
+  std::string from;                          // as written (relative to the scenario file)
+  std::string from_path;                     // as opened: the scenario's directory joined
+  std::optional<std::string> from_database;  // `database:`: only rows of this Database
+  SourcePos from_pos;                        // the `from` node
+  std::vector<InventoryMailbox> inventory;   // the rows taken, in file order; count = size()
+  bool from_inventory() const { return !from.empty(); }
 };
 
 struct Database {

@@ -240,14 +240,40 @@ json mailboxes() {
       when("distribution", "lognormal", {{"required", strings({"mean", "stddev"})}})};
   json size = {{"description", "every mailbox's size ('300 MB') or a distribution"},
                {"oneOf", {{{"$ref", "#/$defs/size"}}, std::move(size_object)}}};
-  return object(
-      "the mailboxes of the database, generated in order: SERVER/DATABASE/0001, ...",
-      {{"count", integer("how many mailboxes", 0, Limits::kMaxMailboxesPerDatabase)},
+  json o = object(
+      "the mailboxes of the database, named in order SERVER/DATABASE/0001, ...: generated "
+      "(count, size) or read from an inventory (from)",
+      {{"count", integer("how many mailboxes (generated)", 0, Limits::kMaxMailboxesPerDatabase)},
        {"size", std::move(size)},
-       {"items_per_mb", number("items per MB of mailbox; default 25", 1e-3, 1e5)},
+       {"items_per_mb", number("items per MB of mailbox (generated); default 25", 1e-3, 1e5)},
        {"profile", name("the users' profile: built in (light, average, heavy, very_heavy) or "
-                        "from workload.profiles; default average")}},
-      {"count", "size"});
+                        "from workload.profiles; default average")},
+       {"from",
+        {{"type", "string"},
+         {"minLength", 1},
+         {"description",
+          "an inventory: a CSV as Get-MailboxStatistics | Export-Csv writes it "
+          "(DisplayName, ItemCount, TotalItemSize), relative to the scenario file"}}},
+       {"database",
+        {{"type", "string"},
+         {"minLength", 1},
+         {"description",
+          "with from: only the rows whose Database column equals "
+          "this"}}}});
+  // Either generated (count and size) or from an inventory (from, no count, size or
+  // items_per_mb); `database` only with `from`.
+  const auto present = [](std::string_view key) {
+    return json{{"properties", {{key, json::object()}}}, {"required", strings({key})}};
+  };
+  o["anyOf"] = {{{"required", strings({"count"})}}, {{"required", strings({"from"})}}};
+  o["allOf"] = {
+      {{"if", present("from")},
+       {"then",
+        {{"required", strings({"from"})},
+         {"allOf", {forbid("count"), forbid("size"), forbid("items_per_mb")}}}}},
+      {{"if", present("count")},
+       {"then", {{"required", strings({"count", "size"})}, {"allOf", {forbid("database")}}}}}};
+  return o;
 }
 
 json servers() {

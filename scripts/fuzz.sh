@@ -16,11 +16,11 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_loader fuzz_units fuzz_set_path fuzz_checks)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_loader fuzz_units fuzz_set_path fuzz_checks fuzz_inventory)
 case "$seconds" in ''|*[!0-9]*) echo "fuzz: SECONDS must be a whole number, got '$seconds'" >&2; exit 2;; esac
 
 packages=(cmake make clang-14 libfuzzer-14-dev libclang-rt-14-dev
-          libyaml-cpp-dev libboost-dev nlohmann-json3-dev libfmt-dev)
+          libyaml-cpp-dev libboost-dev nlohmann-json3-dev libfmt-dev libcsv-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

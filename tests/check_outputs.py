@@ -99,6 +99,16 @@ def check_run(binary, scenario, out):
     moves = read_csv(f"{out}/moves.csv", ["mailbox", "source", "target", "size_bytes", "items",
                                           "attempt", "queued_s", "start_s", "end_s", "thread",
                                           "state"])
+    # SPEC §5.3: the display name (empty for a generated mailbox) is moves.csv's last column;
+    # csv.reader(strict=True) above has already refused any field quoted wrongly.
+    with open(f"{out}/moves.csv", newline="") as f:
+        header = next(csv.reader(f), [])
+    if not header or header[-1] != "name":
+        problem(f"{out}/moves.csv: last column {header[-1:]} is not 'name'")
+    names = {}
+    for i, row in enumerate(moves, start=2):
+        if names.setdefault(row.get("mailbox"), row.get("name")) != row.get("name"):
+            problem(f"moves.csv:{i}: {row.get('mailbox')} has two names")
     for i, row in enumerate(moves, start=2):
         for key in ["size_bytes", "items", "attempt", "queued_s", "start_s", "end_s", "thread"]:
             try:

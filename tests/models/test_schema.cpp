@@ -293,6 +293,14 @@ std::string base_unit(Dimension d) {
 // The kitchen sink, with every calibration constant of the registry at its default.
 YAML::Node kitchen_sink() {
   YAML::Node doc = YAML::Load(kKitchenSink);
+  // A database from an inventory (SPEC §5.3): the shipped example's CSV, by absolute path.
+  YAML::Node inventory;
+  inventory["name"] = "INVENTORY";
+  inventory["mailboxes"]["from"] =
+      std::string(COEXLAB_SOURCE_DIR) + "/scenarios/inventory-example.csv";
+  inventory["mailboxes"]["database"] = "EX03-BE1\\Second Storage Group\\Sales Store (EX03-BE1)";
+  inventory["mailboxes"]["profile"] = "sales";
+  doc["servers"][0]["databases"].push_back(inventory);
   for (const coexlab::CalibrationConstant& c : coexlab::calibration_constants()) {
     std::string value;
     if (!c.dimension)

@@ -126,3 +126,6 @@ TEST(RunCommand, SigtermExits143AndLeavesNoResultFile) {
   EXPECT_FALSE(fs::exists(out / "moves.csv"));
   fs::remove_all(out);
 }
+TEST(Golden, InventoryExample) {
+  expect_golden("inventory-example");
+}
