@@ -400,20 +400,22 @@ std::string mailboxes_csv(const RunData& run) {
   }
   const Scenario& s = run.scenario;
   const auto when = [&s](double t) { return civil_at(s.start, t).iso(); };
-  std::string out =
-      "mailbox,name,batch,source,target,size_bytes,items,state,attempts,first_start,last_end\n";
+  std::string out;
+  append_csv_record(out, {"mailbox", "name", "batch", "source", "target", "size_bytes", "items",
+                          "state", "attempts", "first_start", "last_end"});
   for (const MoveRequest& r : run.queue) {
     const Outcome& o = by_request[size_t(r.queue_index)];
     const Mailbox& mb = run.mailboxes[size_t(r.mailbox)];
     const Server& src = s.servers[size_t(r.source_server)];
     const Server& tgt = s.servers[size_t(r.target_server)];
-    out += fmt::format("{},,{},{}/{},{}/{},{:.0f},{},{},{},{},{}\n", mb.id,
-                       s.migration.batches[size_t(r.batch)].name, src.name,
-                       src.databases[size_t(r.source_database)].name, tgt.name,
-                       tgt.databases[size_t(r.target_database)].name, mb.size.value, mb.items,
-                       o.attempts == 0 ? "not_started" : to_string(o.state), o.attempts,
-                       o.attempts == 0 ? "" : when(o.first_start),
-                       o.attempts == 0 ? "" : when(o.last_end));
+    const bool started = o.attempts > 0;
+    append_csv_record(out, {mb.id, mb.name, s.migration.batches[size_t(r.batch)].name,
+                            src.name + "/" + src.databases[size_t(r.source_database)].name,
+                            tgt.name + "/" + tgt.databases[size_t(r.target_database)].name,
+                            fmt::format("{:.0f}", mb.size.value), fmt::format("{}", mb.items),
+                            std::string(started ? to_string(o.state) : "not_started"),
+                            fmt::format("{}", o.attempts), started ? when(o.first_start) : "",
+                            started ? when(o.last_end) : ""});
   }
   return out;
 }
