@@ -30,9 +30,9 @@ struct PlanCommandOptions {
 // "--margin 20 %": a share with its `%`, 0 % or more and below 100 %; else the reason.
 std::string margin_error(const std::string& text, double* value) {
   const units::ParsedQuantity q = units::parse_quantity(text, units::Dimension::share);
-  if (!q.ok()) return fmt::format("--margin {}: {}", text, q.error);
+  if (!q.ok()) return q.error;
   if (!(q.base_value >= 0 && q.base_value < 1))
-    return fmt::format("--margin {}: the margin is a share from 0 % to below 100 %", text);
+    return fmt::format("'{}': the margin is a share from 0 % to below 100 %", text);
   if (value) *value = q.base_value;
   return "";
 }
@@ -45,7 +45,7 @@ std::string spare_text(double spare_s) {
 int run_plan(const PlanCommandOptions& o) {
   PlanOptions plan_options;
   if (std::string err = margin_error(o.margin, &plan_options.margin); !err.empty()) {
-    std::cerr << "coexlab: " << err << '\n';  // checked by the option already
+    std::cerr << "coexlab: --margin: " << err << '\n';  // checked by the option already
     return kExitUsage;
   }
   std::optional<Scenario> scenario;
