@@ -43,17 +43,45 @@ std::optional<size_t> window_index(const std::vector<Interval>& windows, double 
 
 }  // namespace
 
-std::string mailbox_identity(const Mailbox& mb) {
-  return mb.id;
-}
+namespace {
 
-std::string mailbox_name(const Mailbox& /*mb*/) {
+// The inventory's fields (SPEC §5.3: Mailbox::identity and Mailbox::name) where this build's
+// Mailbox has them, else empty: the plan picks them up as soon as the inventory import is in.
+template <class M>
+std::string inventory_identity(const M& mb) {
+  if constexpr (requires { mb.identity; }) return mb.identity;
+  return "";
+}
+template <class M>
+std::string inventory_name(const M& mb) {
+  if constexpr (requires { mb.name; }) return mb.name;
   return "";
 }
 
-std::string identity_source(const std::vector<Mailbox>& /*mailboxes*/) {
-  return "the generated mailbox ids SERVER/DATABASE/NNNN (the scenario has no inventory);\n"
-         "#   replace them with the real identities (alias, e-mail address or GUID) before running";
+}  // namespace
+
+std::string mailbox_identity(const Mailbox& mb) {
+  std::string identity = inventory_identity(mb);
+  return identity.empty() ? mb.id : identity;
+}
+
+std::string mailbox_name(const Mailbox& mb) {
+  return inventory_name(mb);
+}
+
+std::string identity_source(const std::vector<Mailbox>& mailboxes) {
+  size_t from_inventory = 0;
+  for (const Mailbox& mb : mailboxes) from_inventory += inventory_identity(mb).empty() ? 0 : 1;
+  const std::string generated =
+      "the generated mailbox ids SERVER/DATABASE/NNNN;\n"
+      "#   replace them with the real identities (alias, e-mail address or GUID) before running";
+  if (from_inventory == 0) return "no inventory in the scenario: " + generated;
+  if (from_inventory == mailboxes.size())
+    return "the inventory's MailboxGuid (else LegacyDN, else DisplayName) of every mailbox";
+  return fmt::format(
+      "the inventory's MailboxGuid (else LegacyDN, else DisplayName) for {} mailboxes; for "
+      "the {} others (no inventory),\n#   {}",
+      from_inventory, mailboxes.size() - from_inventory, generated);
 }
 
 std::string csv_field(std::string_view text) {

@@ -60,10 +60,10 @@ struct Plan {
 Plan make_plan(const RunData& run, const PlanOptions& options);
 
 // The one place that says how a mailbox is named to Exchange: the inventory's identity where
-// there is one (MailboxGuid, else LegacyDN, else DisplayName); without an inventory (this
-// version's mailboxes have none) the generated id SERVER/DATABASE/NNNN.
+// there is one (Mailbox::identity: MailboxGuid, else LegacyDN, else DisplayName, read only if
+// this build's Mailbox has the field), else the generated id SERVER/DATABASE/NNNN.
 std::string mailbox_identity(const Mailbox& mb);
-// Its display name from an inventory; empty without one.
+// Its display name from an inventory (Mailbox::name where the field exists); else empty.
 std::string mailbox_name(const Mailbox& mb);
 // For the script's header: where the identities come from (may span comment lines).
 std::string identity_source(const std::vector<Mailbox>& mailboxes);

@@ -340,7 +340,8 @@ TEST(Plan, ScriptHasOneMoveMailboxPerWaveAndTargetDatabase) {
   EXPECT_NE(moves[3].find("\"EX07\\DB08\""), std::string::npos);
   EXPECT_NE(moves[3].find("wave-2-EX07-DB08.xml"), std::string::npos);
   EXPECT_NE(ps1.find("# coexlab wave plan: scenario plan-test, seed 1"), std::string::npos);
-  EXPECT_NE(ps1.find("Identities: the generated mailbox ids"), std::string::npos);
+  EXPECT_NE(ps1.find("Identities: no inventory in the scenario: the generated mailbox ids"),
+            std::string::npos);
   EXPECT_NE(ps1.find("  'EX03/DB03A/0001',\n  'EX03/DB03A/0002'\n) | Move-Mailbox"),
             std::string::npos);
   EXPECT_NE(ps1.find("# Wave 2 -> EX07/DB08: 1 mailbox(es), window 2007-06-08T20:00:00 to "
