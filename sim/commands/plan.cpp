@@ -81,8 +81,17 @@ int run_plan(const PlanCommandOptions& o) {
         spare_text(w.window.to.value - w.predicted_end));
   }
   if (plan.unplanned > 0)
-    std::cout << fmt::format("  unplanned {} mailboxes, {} (not started before the horizon)\n",
-                             plan.unplanned, units::format_bytes(Bytes{plan.unplanned_bytes}));
+    std::cout << fmt::format(
+        "  unplanned {} mailboxes, {} (not started before the horizon{})\n", plan.unplanned,
+        units::format_bytes(Bytes{plan.unplanned_bytes}),
+        plan_options.margin > 0 ? ", or pushed past the last window by the margin" : "");
+  size_t by_margin = 0;
+  for (const PlannedMailbox& p : plan.rows) by_margin += p.wave && p.by_margin ? 1 : 0;
+  if (by_margin > 0)
+    std::cout << fmt::format(
+        "  margin    {} mailboxes moved to a later wave (their times there are estimates: "
+        "plan.csv predicted_by=margin)\n",
+        by_margin);
   std::cout << fmt::format("  results   {}/ (plan.csv, waves.csv, plan.ps1)\n", dir);
   return kExitOk;
 }
