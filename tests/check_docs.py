@@ -6,10 +6,11 @@ usage: check_docs.py COEXLAB SOURCE_DIR WORK_DIR
 docs/format.md: every key path that `coexlab schema` knows (`servers[].hardware.cores`) has
 a row in a table whose first column is "key", and every row there names a key the schema
 knows. docs/outputs.md: `coexlab run` on the shipped scenarios (but the slow field case),
-then `whatif`, `size`, `bottlenecks`, `bench`, `test --junit` and `validate --json`; every
-file they write has a section `## FILE` (the JUnit file: `## junit`), and in it a row for
-every key path of summary.json (below `resolved`, which is the scenario itself), every column
-of a CSV, every element of the JUnit XML and every field of validate's JSON. A column named
+then `whatif`, `size`, `bottlenecks`, `bench`, `test --junit`, `plan --margin` and
+`validate --json`; every file they write has a section `## FILE` (the JUnit file: `## junit`),
+and in it a row for every key path of summary.json (below `resolved`, which is the scenario
+itself) and of trace.json, every column of a CSV, every element of the JUnit XML, every
+Move-Mailbox parameter of plan.ps1 and every field of validate's JSON. A column named
 by a `--vary` path matches the row `<PATH>`. Rows of a CSV's section that are not marked
 "(v2; coming)" must be columns of the file (no stale rows). Exit 1 with every problem
 listed.
@@ -165,6 +166,14 @@ def check_run_outputs(binary, sections, scenario, out):
             problem(f"docs/outputs.md: `run` writes {name}, which has no section '## {name}'")
         elif name.endswith(".csv"):
             check_csv(sections, name, path)
+        elif name == "trace.json":
+            with open(path, encoding="utf-8") as f:
+                trace = json.load(f)
+            paths = set()
+            json_paths(trace, "", paths, skip=())
+            rows = documented(sections, name)
+            for p in sorted(paths - set(rows)):
+                problem(f"docs/outputs.md: trace.json key `{p}` ({scenario}) has no row")
         elif name == "summary.json":
             with open(path, encoding="utf-8") as f:
                 summary = json.load(f)
@@ -207,6 +216,41 @@ def check_sweeps(binary, source, sections, work):
         problem(f"{junit} was not written")
 
 
+def check_plan(binary, source, sections, work):
+    """`plan` with a margin on contoso: plan.csv and waves.csv column by column, and every
+    Move-Mailbox parameter of plan.ps1 against the rows of its section (both ways)."""
+    out = os.path.join(work, "plan")
+    shutil.rmtree(out, ignore_errors=True)
+    run([binary, "plan", os.path.join(source, "scenarios", "contoso-weekend.yaml"), "--out", out,
+         "--margin", "20 %", "--quiet"])
+    for name in ("plan.csv", "waves.csv"):
+        path = os.path.join(out, name)
+        if not os.path.exists(path):
+            problem(f"{path} was not written")
+            continue
+        check_csv(sections, name, path)
+    path = os.path.join(out, "plan.ps1")
+    if not os.path.exists(path):
+        problem(f"{path} was not written")
+        return
+    rows = documented(sections, "plan.ps1")
+    if not rows:
+        problem("docs/outputs.md: no section '## plan.ps1' with a field table")
+        return
+    used = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if "Move-Mailbox" in line and not line.startswith("#"):
+                used.update(re.findall(r"\s(-[A-Za-z]+)", line.split("Move-Mailbox", 1)[1]))
+    if not used:
+        problem(f"{path} has no Move-Mailbox line")
+    for p in sorted(used - set(rows)):
+        problem(f"docs/outputs.md: plan.ps1 uses Move-Mailbox {p}, which has no row")
+    for p in sorted(set(rows) - used):
+        if "(v2; coming)" not in rows[p]:
+            problem(f"docs/outputs.md: plan.ps1 documents {p}, which the script does not use")
+
+
 def check_validate_json(binary, source, sections):
     rows = documented(sections, "validate --json")
     if not rows:
@@ -244,10 +288,11 @@ def main(argv):
         written |= check_run_outputs(binary, sections, os.path.join(source, "scenarios",
                                                                     name + ".yaml"),
                                      os.path.join(work, "run-" + name))
-    for expected in ("summary.json", "moves.csv", "utilisation.csv", "report.html"):
+    for expected in ("summary.json", "moves.csv", "utilisation.csv", "report.html", "trace.json"):
         if expected not in written:
             problem(f"run did not write {expected}")
     check_sweeps(binary, source, sections, work)
+    check_plan(binary, source, sections, work)
     check_validate_json(binary, source, sections)
     for p in problems:
         print(f"check_docs: {p}")

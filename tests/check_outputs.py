@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Strict re-reading of what coexlab writes (SPEC §3-§4, the output-integrity checks).
 
-usage: check_outputs.py COEXLAB run SCENARIO OUTDIR      `coexlab run`, then its three files
+usage: check_outputs.py COEXLAB run SCENARIO OUTDIR      `coexlab run`, then its files
        check_outputs.py COEXLAB bench SUITE_DIR OUTDIR   `coexlab bench`, then bench.csv
 
 summary.json: valid JSON without NaN or Infinity, SPEC's fields with their types, null only
 where SPEC allows it; moves.csv, utilisation.csv and bench.csv: SPEC's columns first and in
 order, every row as wide as the header, numbers finite, states and statuses from SPEC's sets,
-utilisation in [0, 1]. Exit 1 with every problem listed.
+utilisation in [0, 1]; trace.json: one complete event per attempt with its args, no overlap
+on a thread track, every track named. Exit 1 with every problem listed.
 """
 import csv
 import json
@@ -126,6 +127,7 @@ def check_run(binary, scenario, out):
         problem(f"moves.csv has {moved} moved rows, summary.json {summary['migration']['mailboxes_moved']}")
     if attempts == 0:
         problem("moves.csv has no attempt")
+    check_trace(f"{out}/trace.json", attempts)
     ids = {r["id"] for r in summary["resources"]}
     for i, row in enumerate(read_csv(f"{out}/utilisation.csv", ["time_s", "resource", "utilisation"]), start=2):
         if row["resource"] not in ids:
@@ -133,6 +135,55 @@ def check_run(binary, scenario, out):
         u = float(row["utilisation"])
         if not (math.isfinite(u) and 0 <= u <= 1 + 1e-6):
             problem(f"utilisation.csv:{i}: utilisation {row['utilisation']}")
+
+
+def check_trace(path, attempts):
+    """trace.json (SPEC §5.2): strict JSON with traceEvents; one complete event per attempt,
+    each with ts, dur and the move's args; events of one thread never overlap; every process
+    and every thread track named by metadata; counters with a finite used_bytes."""
+    with open(path) as f:
+        trace = json.load(f, parse_constant=no_constants)
+    events = trace.get("traceEvents")
+    if not isinstance(events, list):
+        problem(f"{path}: no traceEvents array")
+        return
+    spans, pids, named_pids, named_threads, moves = {}, set(), set(), set(), 0
+    for i, e in enumerate(events):
+        where = f"{path}: traceEvents[{i}]"
+        if e.get("ph") not in ("X", "C", "M") or not isinstance(e.get("pid"), int):
+            problem(f"{where}: ph {e.get('ph')!r}, pid {e.get('pid')!r}")
+            continue
+        pids.add(e["pid"])
+        if e["ph"] == "X":
+            moves += 1
+            for key in ("ts", "dur", "tid"):
+                number(e.get(key), f"{where}.{key}")
+            args = e.get("args", {})
+            for key in ("mailbox", "state", "bytes", "items"):
+                if key not in args:
+                    problem(f"{where}: no args.{key}")
+            if args.get("state") not in ("moved", "cancelled", "failed", "unfinished"):
+                problem(f"{where}: state {args.get('state')!r}")
+            spans.setdefault((e["pid"], e.get("tid")), []).append((e.get("ts", 0), e.get("dur", 0)))
+        elif e["ph"] == "C":
+            number(e.get("ts"), f"{where}.ts")
+            number(e.get("args", {}).get("used_bytes"), f"{where}.args.used_bytes")
+        elif e.get("name") == "process_name":
+            named_pids.add(e["pid"])
+        elif e.get("name") == "thread_name":
+            named_threads.add((e["pid"], e.get("tid")))
+    if moves != attempts:
+        problem(f"{path}: {moves} complete events for {attempts} attempts in moves.csv")
+    for track, list_ in spans.items():
+        if track not in named_threads:
+            problem(f"{path}: thread track {track} has no thread_name")
+        list_.sort()
+        for (a, da), (b, _) in zip(list_, list_[1:]):
+            if a + da > b:
+                problem(f"{path}: events overlap on track {track} at ts {b}")
+                break
+    for p in sorted(pids - named_pids):
+        problem(f"{path}: process {p} has no process_name")
 
 
 def check_bench(binary, suite, out):

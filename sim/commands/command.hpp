@@ -23,5 +23,6 @@ Command add_whatif_command(CLI::App& app);
 Command add_size_command(CLI::App& app);
 Command add_bottlenecks_command(CLI::App& app);
 Command add_calc_command(CLI::App& app);
+Command add_plan_command(CLI::App& app);
 
 }  // namespace coexlab

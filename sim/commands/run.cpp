@@ -12,6 +12,7 @@
 #include "results.hpp"
 #include "simulate.hpp"
 #include "support.hpp"
+#include "trace.hpp"
 
 namespace coexlab {
 namespace {
@@ -43,7 +44,8 @@ int run(const RunOptions& o) {
         {"moves.csv", moves_csv(data)},
         {"mailboxes.csv", mailboxes_csv(data)},
         {"utilisation.csv", utilisation_csv(data)},
-        {"report.html", report_html(data)}}) {
+        {"report.html", report_html(data)},
+        {"trace.json", trace_json(data)}}) {
     if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
       std::cerr << "coexlab: " << err << '\n';
       return kExitInternal;
@@ -60,12 +62,12 @@ Command add_run_command(CLI::App& app) {
   CLI::App* cmd =
       app.add_subcommand("run",
                          "Simulate a scenario; print a summary; write summary.json, moves.csv, "
-                         "mailboxes.csv, utilisation.csv and report.html to the output directory "
-                         "(the fields: docs/outputs.md)");
+                         "mailboxes.csv, utilisation.csv, report.html and trace.json to the output "
+                         "directory (the fields: docs/outputs.md)");
   cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out", o->out_dir,
-                  "output directory for summary.json, moves.csv, mailboxes.csv, utilisation.csv "
-                  "and report.html (default results/<scenario>)");
+                  "output directory for summary.json, moves.csv, mailboxes.csv, utilisation.csv, "
+                  "report.html and trace.json (default results/<scenario>)");
   cmd->add_option("--set", o->sets,
                   "override a key: PATH=VALUE, e.g. servers.EX07-HQ1.hardware.cores=8 (repeatable)")
       ->allow_extra_args(false);

@@ -1,0 +1,136 @@
+// coexlab plan FILE: simulate as `run` does, then turn the simulated schedule into the wave
+// plan an administrator runs (analysis/plan.hpp): plan.csv, waves.csv, plan.ps1.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "atomic_file.hpp"
+#include "calendar.hpp"
+#include "cli.hpp"
+#include "command.hpp"
+#include "plan.hpp"
+#include "simulate.hpp"
+#include "support.hpp"
+#include "units.hpp"
+
+namespace coexlab {
+namespace {
+
+struct PlanCommandOptions {
+  std::string file;
+  std::string out_dir;
+  std::string margin = "0 %";
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  std::string log;
+  bool quiet = false;
+};
+
+// "--margin 20 %": a share with its `%`, 0 % or more and below 100 %; else the reason.
+std::string margin_error(const std::string& text, double* value) {
+  const units::ParsedQuantity q = units::parse_quantity(text, units::Dimension::share);
+  if (!q.ok()) return q.error;
+  if (!(q.base_value >= 0 && q.base_value < 1))
+    return fmt::format("'{}': the margin is a share from 0 % to below 100 %", text);
+  if (value) *value = q.base_value;
+  return "";
+}
+
+std::string spare_text(double spare_s) {
+  return spare_s >= 0 ? "spare " + units::format_duration(Seconds{spare_s})
+                      : "OVERRUN " + units::format_duration(Seconds{-spare_s});
+}
+
+int run_plan(const PlanCommandOptions& o) {
+  PlanOptions plan_options;
+  if (std::string err = margin_error(o.margin, &plan_options.margin); !err.empty()) {
+    std::cerr << "coexlab: --margin: " << err << '\n';  // checked by the option already
+    return kExitUsage;
+  }
+  std::optional<Scenario> scenario;
+  if (auto code = load_for_command(o.file, o.sets, o.seed, scenario)) return *code;
+  const Scenario& s = *scenario;
+  sim::SimulationOptions sim_options;
+  sim_options.log = o.log;
+  const sim::SimulationOutput out = sim::simulate(s, sim_options);
+  const RunData data{s, out.mailboxes, out.queue, out.recording};
+  const Plan plan = make_plan(data, plan_options);
+  const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
+  for (const auto& [name, content] :
+       {std::pair<std::string, std::string>{"plan.csv", plan_csv(data, plan)},
+        {"waves.csv", waves_csv(data, plan)},
+        {"plan.ps1", plan_ps1(data, plan, plan_options)}}) {
+    if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
+      std::cerr << "coexlab: " << err << '\n';
+      return kExitInternal;
+    }
+  }
+  if (o.quiet) return kExitOk;
+  std::cout << fmt::format(
+      "{} (seed {}): {} mailboxes in {} wave(s), {} unplanned (margin {:g} %)\n", s.name, s.seed,
+      plan.rows.size(), plan.waves.size(), plan.unplanned, plan_options.margin * 100);
+  for (const PlanWave& w : plan.waves) {
+    const CivilTime from = civil_at(s.start, w.window.from.value);
+    const CivilTime to = civil_at(s.start, w.window.to.value);
+    const CivilTime end = civil_at(s.start, w.predicted_end);
+    std::cout << fmt::format(
+        "  wave {:<3} {} to {}  {:>6} mailboxes  {:>10}  predicted end {}  {}\n", w.number,
+        from.iso().substr(0, 16), to.iso().substr(0, 16), w.mailboxes,
+        units::format_bytes(Bytes{w.bytes}), end.iso().substr(0, 16),
+        spare_text(w.window.to.value - w.predicted_end));
+  }
+  if (plan.unplanned > 0)
+    std::cout << fmt::format(
+        "  unplanned {} mailboxes, {} (not started before the horizon{})\n", plan.unplanned,
+        units::format_bytes(Bytes{plan.unplanned_bytes}),
+        plan_options.margin > 0 ? ", or pushed past the last window by the margin" : "");
+  size_t by_margin = 0;
+  for (const PlannedMailbox& p : plan.rows) by_margin += p.wave && p.by_margin ? 1 : 0;
+  if (by_margin > 0)
+    std::cout << fmt::format(
+        "  margin    {} mailboxes moved to a later wave (their times there are estimates: "
+        "plan.csv predicted_by=margin)\n",
+        by_margin);
+  std::cout << fmt::format("  results   {}/ (plan.csv, waves.csv, plan.ps1)\n", dir);
+  return kExitOk;
+}
+
+}  // namespace
+
+Command add_plan_command(CLI::App& app) {
+  auto o = std::make_shared<PlanCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "plan",
+      "Simulate a scenario and turn the simulated schedule into a wave plan: plan.csv (per "
+      "mailbox: wave, window, predicted start and end), waves.csv (per wave) and plan.ps1 (an "
+      "Exchange Management Shell script of Move-Mailbox blocks, one per wave and target "
+      "database) in the output directory (docs/outputs.md)");
+  cmd->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", o->out_dir,
+                  "output directory for plan.csv, waves.csv and plan.ps1 (default "
+                  "results/<scenario>)");
+  cmd->add_option("--margin", o->margin,
+                  "share of each window to leave free, e.g. '20 %': a mailbox predicted to end "
+                  "after window start + (1 - margin) x window length moves to the next wave "
+                  "(default 0 %: the simulated waves)")
+      ->check(
+          CLI::Validator([](std::string& text) { return margin_error(text, nullptr); }, "SHARE"));
+  cmd->add_option("--set", o->sets,
+                  "override a key: PATH=VALUE, e.g. migration.max_threads=8 (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--seed", o->seed, "override the scenario's seed (a whole number, 0 or more)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const auto first = text.find_first_not_of(" \t");
+            return first != std::string::npos && text[first] == '-'
+                       ? std::string("the seed must be a whole number, 0 or more, not " + text)
+                       : std::string();
+          },
+          "SEED>=0"));
+  cmd->add_option("--log", o->log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
+  cmd->add_flag("--quiet", o->quiet, "print nothing on success");
+  return {cmd, [o] { return run_plan(*o); }};
+}
+
+}  // namespace coexlab
