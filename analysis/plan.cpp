@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "calendar.hpp"
+#include "csv.hpp"
 #include "coexlab/version.hpp"
 
 namespace coexlab {
@@ -43,35 +44,17 @@ std::optional<size_t> window_index(const std::vector<Interval>& windows, double 
 
 }  // namespace
 
-namespace {
-
-// The inventory's fields (SPEC §5.3: Mailbox::identity and Mailbox::name) where this build's
-// Mailbox has them, else empty: the plan picks them up as soon as the inventory import is in.
-template <class M>
-std::string inventory_identity(const M& mb) {
-  if constexpr (requires { mb.identity; }) return mb.identity;
-  return "";
-}
-template <class M>
-std::string inventory_name(const M& mb) {
-  if constexpr (requires { mb.name; }) return mb.name;
-  return "";
-}
-
-}  // namespace
-
 std::string mailbox_identity(const Mailbox& mb) {
-  std::string identity = inventory_identity(mb);
-  return identity.empty() ? mb.id : identity;
+  return mb.identity.empty() ? mb.id : mb.identity;
 }
 
 std::string mailbox_name(const Mailbox& mb) {
-  return inventory_name(mb);
+  return mb.name;
 }
 
 std::string identity_source(const std::vector<Mailbox>& mailboxes) {
   size_t from_inventory = 0;
-  for (const Mailbox& mb : mailboxes) from_inventory += inventory_identity(mb).empty() ? 0 : 1;
+  for (const Mailbox& mb : mailboxes) from_inventory += mb.identity.empty() ? 0 : 1;
   const std::string generated =
       "the generated mailbox ids SERVER/DATABASE/NNNN;\n"
       "#   replace them with the real identities (alias, e-mail address or GUID) before running";
@@ -82,18 +65,6 @@ std::string identity_source(const std::vector<Mailbox>& mailboxes) {
       "the inventory's MailboxGuid (else LegacyDN, else DisplayName) for {} mailboxes; for "
       "the {} others (no inventory),\n#   {}",
       from_inventory, mailboxes.size() - from_inventory, generated);
-}
-
-std::string csv_field(std::string_view text) {
-  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
-  if (!quote) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string ps_single_quoted(std::string_view text) {

@@ -60,17 +60,14 @@ struct Plan {
 Plan make_plan(const RunData& run, const PlanOptions& options);
 
 // The one place that says how a mailbox is named to Exchange: the inventory's identity where
-// there is one (Mailbox::identity: MailboxGuid, else LegacyDN, else DisplayName, read only if
-// this build's Mailbox has the field), else the generated id SERVER/DATABASE/NNNN.
+// there is one (Mailbox::identity: MailboxGuid, else LegacyDN, else DisplayName), else the
+// generated id SERVER/DATABASE/NNNN.
 std::string mailbox_identity(const Mailbox& mb);
-// Its display name from an inventory (Mailbox::name where the field exists); else empty.
+// Its display name from an inventory (Mailbox::name); else empty.
 std::string mailbox_name(const Mailbox& mb);
 // For the script's header: where the identities come from (may span comment lines).
 std::string identity_source(const std::vector<Mailbox>& mailboxes);
 
-// One CSV cell with RFC 4180 quoting: quoted when it holds a comma, a double quote, CR or LF
-// (or starts or ends with a space), double quotes doubled. The one place CSV text is quoted.
-std::string csv_field(std::string_view text);
 // A PowerShell single-quoted string literal: single quotes (and the typographic ones
 // PowerShell also ends a string on, U+2018..U+201B) doubled.
 std::string ps_single_quoted(std::string_view text);

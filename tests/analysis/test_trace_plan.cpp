@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "csv.hpp"
 #include "loader.hpp"
 #include "mailboxes.hpp"
 #include "plan.hpp"
