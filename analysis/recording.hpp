@@ -77,6 +77,11 @@ struct MailRecording {
   std::vector<DeliveredMail> mail;  // per message, or per interval and path class
   std::vector<HubQueueStats> hubs;  // every 2007 hub, in server order
   double undelivered = 0;           // still on their way when the simulation stopped
+  // Mail to a mailbox being moved, held until its move ended (the store refuses a locked
+  // mailbox): how many messages, their total and longest wait (seconds).
+  double delayed_messages = 0;
+  double delayed_seconds_sum = 0;
+  double delayed_max_s = 0;
 };
 
 struct Recording {

@@ -252,6 +252,11 @@ json mail_flow_json(const MailRecording& mail) {
   }
   out["hubs"] = hubs;
   out["undelivered"] = std::llround(mail.undelivered);
+  out["delayed_by_moves"] = {
+      {"messages", std::llround(mail.delayed_messages)},
+      {"mean_s", mail.delayed_messages > 0 ? json(mail.delayed_seconds_sum / mail.delayed_messages)
+                                           : json(nullptr)},
+      {"max_s", mail.delayed_messages > 0 ? json(mail.delayed_max_s) : json(nullptr)}};
   return out;
 }
 

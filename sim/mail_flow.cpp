@@ -163,9 +163,19 @@ class MailFlowModel final : public MoveObserver {
   void move_started(int mailbox) override {
     const int m = mailbox;
     population(home_server_[size_t(m)], original_db_[size_t(m)]).add(demand_of(m), -1);
+    moving_[size_t(m)] = true;
+    moving_list_.push_back(m);
+    move_start_[size_t(m)] = sg4::Engine::get_clock();
   }
   void move_ended(int mailbox, int server, int /*database*/) override {
     const int m = mailbox;
+    moving_[size_t(m)] = false;
+    moving_list_.erase(std::find(moving_list_.begin(), moving_list_.end(), m));
+    release_held(m);
+    if (const auto it = waiting_for_.find(m); it != waiting_for_.end()) {
+      for (const sg4::ActorPtr& a : it->second) a->resume();  // its mail goes on
+      waiting_for_.erase(it);
+    }
     const int from = home_server_[size_t(m)];
     if (server != from) {
       const int o = original_db_[size_t(m)];
@@ -245,6 +255,8 @@ class MailFlowModel final : public MoveObserver {
       all_where_[m.server] += 1;
       population(m.server, o).add(demand_of(int(profile_of_.size() - 1)), +1);
     }
+    moving_.assign(mailboxes_.size(), false);
+    move_start_.assign(mailboxes_.size(), 0.0);
   }
 
   const UserDemand& demand_of(int mailbox) const {
@@ -680,18 +692,63 @@ class MailFlowModel final : public MoveObserver {
     }
   }
 
+  // The users a recipient is drawn from: one original database's, one site's, or every other
+  // site's (a single site's own when there is no other).
+  struct RecipientSet {
+    enum class Kind { database, site, other_sites } kind = Kind::database;
+    int index = 0;  // the database or the site
+  };
+  bool in_set(int m, const RecipientSet& set) const {
+    switch (set.kind) {
+      case RecipientSet::Kind::database:
+        return original_db_[size_t(m)] == set.index;
+      case RecipientSet::Kind::site:
+        return user_site_[size_t(m)] == set.index;
+      case RecipientSet::Kind::other_sites:
+        return user_site_[size_t(m)] != set.index;
+    }
+    return false;
+  }
+  RecipientSet other_sites_set(int site) const {
+    return {other_sites_where(site) == site_where_[size_t(site)] ? RecipientSet::Kind::site
+                                                                 : RecipientSet::Kind::other_sites,
+            site};
+  }
+
+  struct Recipient {
+    int server = kNone;  // kNone: the internet
+    int moving = -1;     // a mailbox being moved (its mail waits for the move), or -1
+  };
+
   // Where a message from a user of original database `o` goes, by the recipient mix.
-  // Returns the recipient's server, or kNone for the internet.
-  int draw_recipient(int o) {
+  Recipient draw_recipient(int o) {
     const RecipientMix& mix = s_.workload.recipients;
     double u = recipients_.uniform();
     const int site = db_site_[size_t(o)];
-    if ((u -= mix.internet.value) < 0) return kNone;
+    if ((u -= mix.internet.value) < 0) return {};
     if ((u -= mix.same_database.value) < 0)
-      return draw_from(db_where_[size_t(o)], recipients_.uniform());
+      return pick(db_where_[size_t(o)], {RecipientSet::Kind::database, o});
     if ((u -= mix.same_site.value) < 0)
-      return draw_from(site_where_[size_t(site)], recipients_.uniform());
-    return draw_from(other_sites_where(site), recipients_.uniform());
+      return pick(site_where_[size_t(site)], {RecipientSet::Kind::site, site});
+    return pick(other_sites_where(site), other_sites_set(site));
+  }
+
+  // A user of the set: one being moved with its share of the set (its mailbox is locked),
+  // else by where the set's mailboxes live.
+  Recipient pick(const std::map<int, double>& where, const RecipientSet& set) {
+    double total = 0;
+    for (const auto& [server, n] : where) total += n;
+    int moving = 0;
+    for (int m : moving_list_) moving += in_set(m, set) ? 1 : 0;
+    if (moving > 0 && total > 0) {
+      int k = int(recipients_.uniform() * total);
+      if (k < moving) {
+        for (int m : moving_list_) {
+          if (in_set(m, set) && k-- == 0) return {home_server_[size_t(m)], m};
+        }
+      }
+    }
+    return {draw_from(where, recipients_.uniform()), -1};
   }
 
   // Where the mailboxes of the other sites live now; a single site's own (mail stays local).
@@ -753,19 +810,22 @@ class MailFlowModel final : public MoveObserver {
         }
       }
       const MailPath* path = nullptr;
+      Recipient to;
       if (src->from_internet) {
         path = &inbound_[size_t(src->server)];
       } else {
-        const int to = draw_recipient(src->original_db);
-        path = to == kNone ? &outbound_[size_t(src->server)]
-                           : &internal_[size_t(src->server) * s_.servers.size() + size_t(to)];
+        to = draw_recipient(src->original_db);
+        path = to.server == kNone
+                   ? &outbound_[size_t(src->server)]
+                   : &internal_[size_t(src->server) * s_.servers.size() + size_t(to.server)];
       }
       if (!path->valid) continue;
       sg4::this_actor::sleep_until(t);
       const double size = src->size;
+      const int locked = to.moving;
       ++in_flight_;
-      sg4::Actor::create("mail", platform_.server(path->first).host, [this, path, size] {
-        deliver(*path, size);
+      sg4::Actor::create("mail", platform_.server(path->first).host, [this, path, size, locked] {
+        deliver(*path, size, locked);
       })->daemonize();
     }
   }
@@ -802,7 +862,29 @@ class MailFlowModel final : public MoveObserver {
       exec_on(server, cost_.smtp_cpu_cycles_per_message);
   }
 
-  void deliver(const MailPath& p, double size) {
+  // Mail to a mailbox being moved waits where it is (at the Hub, or the 2003 server that
+  // would deliver it) until the move ends: the store refuses a locked mailbox.
+  void wait_for_move(int mailbox) {
+    if (mailbox < 0 || !moving_[size_t(mailbox)]) return;
+    // Suspended until move_ended resumes it (a suspended actor can be killed cleanly at the end
+    // of the run; one blocked on a mutex and condition variable cannot).
+    const double from = sg4::Engine::get_clock();
+    waiting_for_[mailbox].push_back(sg4::Actor::self());
+    sg4::this_actor::suspend();
+    note_delay(1, sg4::Engine::get_clock() - from, sg4::Engine::get_clock() - from);
+  }
+
+  void note_delay(double messages, double mean, double longest) {
+    MailRecording& mail = rec_.mail;
+    mail.delayed_messages += messages;
+    mail.delayed_seconds_sum += messages * mean;
+    mail.delayed_max_s = std::max(mail.delayed_max_s, longest);
+  }
+
+  // `locked`: the recipient's mailbox when it was being moved at submission, else -1. After
+  // the wait the message is delivered where the mailbox lives then (its network hops were
+  // the source's: the difference is a LAN or WAN hop of one message, not modelled).
+  void deliver(const MailPath& p, double size, int locked) {
     const double start = sg4::Engine::get_clock();
     if (p.inbound) {
       flow("in:" + server_name(p.first), size);
@@ -812,6 +894,8 @@ class MailFlowModel final : public MoveObserver {
     }
     for (size_t i = 0; i < p.hops.size(); ++i) {
       const MailHop& h = p.hops[i];
+      const bool last = i + 1 == p.hops.size();
+      if (last) wait_for_move(locked);  // held before the last hop, at its Hub
       if (h.from_server != h.to_server) {
         const LegLinks leg = platform_.leg(h.from_server, h.to_server);
         const double rt =
@@ -819,12 +903,13 @@ class MailFlowModel final : public MoveObserver {
         if (rt > 0 && leg.latency.value > 0) sg4::this_actor::sleep_for(rt * 2 * leg.latency.value);
         flow(server_name(h.from_server) + ">" + server_name(h.to_server), size);
       }
-      const bool last = i + 1 == p.hops.size();
       if (!last || p.outbound)
         transit(h.to_server);
       else
-        exec_on(h.to_server, cost_.store_cpu_cycles_per_message);  // delivery
+        exec_on(locked >= 0 ? home_server_[size_t(locked)] : h.to_server,
+                cost_.store_cpu_cycles_per_message);  // delivery
     }
+    if (p.hops.empty()) wait_for_move(locked);
     if (p.outbound)
       flow("out:" + server_name(p.hops.empty() ? p.first : p.hops.back().to_server), size);
     --in_flight_;
@@ -837,6 +922,7 @@ class MailFlowModel final : public MoveObserver {
     // Messages per path in this interval (expected counts).
     // path id -> (path, messages, bytes), in id order so that sums are deterministic
     std::map<int, std::tuple<const MailPath*, double, double>> volume;
+    std::map<int, double> held_now;  // path id -> messages held for mailboxes being moved
     const RecipientMix& mix = s_.workload.recipients;
     for (const auto& [key, p] : pops_) {
       if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted()) continue;
@@ -854,16 +940,27 @@ class MailFlowModel final : public MoveObserver {
       };
       add(outbound_[size_t(server)], sent * mix.internet.value, size);
       const int site = db_site_[size_t(o)];
-      const auto spread = [&](const std::map<int, double>& where, double n) {
+      const auto spread = [&](const std::map<int, double>& where, double n,
+                              const RecipientSet& set) {
         double total = 0;
         for (const auto& [r, c] : where) total += c;
         if (total <= 0) return;
         for (const auto& [r, c] : where)
           add(internal_[size_t(server) * s_.servers.size() + size_t(r)], n * c / total, size);
+        // Each user gets n / total of them; a user being moved gets them when the move ends.
+        for (int m : moving_list_) {
+          if (!in_set(m, set) || n <= 0) continue;
+          const MailPath& path =
+              internal_[size_t(server) * s_.servers.size() + size_t(home_server_[size_t(m)])];
+          if (!path.valid) continue;
+          held_now[path.id] += hold(m, path, n / total, t0, dt);
+        }
       };
-      spread(db_where_[size_t(o)], sent * mix.same_database.value);
-      spread(site_where_[size_t(site)], sent * mix.same_site.value);
-      spread(other_sites_where(site), sent * mix.other_site.value);
+      spread(db_where_[size_t(o)], sent * mix.same_database.value,
+             {RecipientSet::Kind::database, o});
+      spread(site_where_[size_t(site)], sent * mix.same_site.value,
+             {RecipientSet::Kind::site, site});
+      spread(other_sites_where(site), sent * mix.other_site.value, other_sites_set(site));
       if (p.internet_in > 0)
         add(inbound_[size_t(server)], p.internet_in * share, p.in_bytes / p.internet_in);
     }
@@ -941,9 +1038,11 @@ class MailFlowModel final : public MoveObserver {
         t += cost_.store_cpu_cycles_per_message / s_.servers[size_t(p.first)].hardware.clock.value;
       for (size_t i = 0; i < p.hops.size(); ++i)
         t += stop_time(p.hops[i].to_server, i + 1 == p.hops.size());
+      // Held messages are delivered when their mailbox's move ends (release_held), not now.
+      const double now_n = n - (held_now.count(p.id) ? held_now.at(p.id) : 0.0);
       auto& c = by_class[std::string(to_string(p.path_class))];
-      c.first += n;
-      c.second += n * t;
+      c.first += now_n;
+      c.second += now_n * t;
     }
     for (const auto& [name, c] : by_class) {
       if (c.first > 0) pending_mail_.push_back({name, t0 + dt, c.second / c.first, c.first});
@@ -1014,6 +1113,68 @@ class MailFlowModel final : public MoveObserver {
   std::vector<HubState> hubs_;
   std::vector<int> hub_of_server_;
   double in_flight_ = 0;
+  // Mailboxes being moved (locked): mail to them waits for the end of the move.
+  std::vector<bool> moving_;     // by mailbox
+  std::vector<int> moving_list_;  // in the order their moves started
+  std::map<int, std::vector<sg4::ActorPtr>> waiting_for_;  // per message: mail held, by mailbox
+  // Aggregate: per mailbox being moved, the messages held for it by path class: (messages,
+  // messages x arrival time, the first arrival).
+  struct Held {
+    struct Class {
+      double messages = 0, arrival_sum = 0;  // held so far (messages x arrival time)
+      double last = 0;                       // of which in the latest interval
+    };
+    std::map<std::string, Class> by_class;
+    double first = -1;                  // the first arrival held
+    double last_from = 0, last_to = 0;  // the part of the latest interval that held mail
+  };
+  std::map<int, Held> held_;
+  std::vector<double> move_start_;  // by mailbox: when its current move started
+
+  // `messages` of the interval [t0, t0 + dt) for mailbox `m` (being moved): the part of the
+  // interval since its move started is held, arriving evenly over it.
+  // Returns how many it held.
+  double hold(int m, const MailPath& path, double messages, double t0, double dt) {
+    const double from = std::max(t0, move_start_[size_t(m)]);
+    const double to = t0 + dt;
+    if (to <= from) return 0;
+    const double n = messages * (to - from) / dt;
+    Held& h = held_[m];
+    if (h.last_to != to) {  // a new interval: the previous one's share is settled
+      for (auto& [cls, c] : h.by_class) c.last = 0;
+      h.last_from = from;
+      h.last_to = to;
+    }
+    Held::Class& c = h.by_class[std::string(to_string(path.path_class))];
+    c.messages += n;
+    c.arrival_sum += n * 0.5 * (from + to);
+    c.last += n;
+    if (h.first < 0) h.first = from;
+    return n;
+  }
+
+  // The move of `m` ended: its held mail is delivered now, each class at its mean wait. What
+  // the latest interval held after this instant never waited: it is delivered without a wait.
+  void release_held(int m) {
+    const auto it = held_.find(m);
+    if (it == held_.end()) return;
+    const double now = sg4::Engine::get_clock();
+    Held& h = it->second;
+    const double after = h.last_to > now && h.last_to > h.last_from
+                             ? (h.last_to - now) / (h.last_to - h.last_from)
+                             : 0.0;
+    for (auto& [cls, c] : h.by_class) {
+      const double late = c.last * after;  // arrived after the move ended
+      c.messages -= late;
+      c.arrival_sum -= late * 0.5 * (now + h.last_to);
+      if (late > 0) rec_.mail.mail.push_back({cls, now, 0.0, late});
+      if (c.messages <= 0) continue;
+      const double wait = std::max(0.0, now - c.arrival_sum / c.messages);
+      rec_.mail.mail.push_back({cls, now, wait, c.messages});
+      note_delay(c.messages, wait, std::max(0.0, now - h.first));
+    }
+    held_.erase(it);
+  }
   double pending_t0_ = 0, pending_dt_ = 0;  // aggregate: the interval not yet committed
   std::vector<DeliveredMail> pending_mail_;
 };
