@@ -37,8 +37,8 @@ std::string factor_of(const std::string& station) {
 
 // Requests released together (same not_before), with their mean costs.
 struct Group {
-  double release = 0;  // seconds from start
-  double moves = 0;    // how many of them the run attempted
+  double release = 0;   // seconds from start
+  double moves = 0;     // how many of them the run attempted
   int concurrency = 1;  // how many the threads and throttles let run at once
   double delay = 0, transfer = 0;
   std::map<std::string, double> demand;
@@ -47,8 +47,8 @@ struct Group {
 // Mean value analysis of the closed network: `customers` threads cycle through a delay station
 // (delay + transfer alone) and one processor-sharing station per resource, whose queueing
 // delays add. Returns moves per second.
-double mva_throughput(int customers, const std::map<std::string, double>& demand,
-                      double delay, double transfer) {
+double mva_throughput(int customers, const std::map<std::string, double>& demand, double delay,
+                      double transfer) {
   std::vector<double> d;
   for (const auto& [id, v] : demand) {
     if (v > 0) d.push_back(v);
@@ -210,8 +210,7 @@ class Estimator {
       const Mailbox& mb = run_.mailboxes[size_t(q.mailbox)];
       const MovePath& p = e.path_of(q.queue_index);
       MoveCost c;
-      c.delay = p.setup_latency.value +
-                double(mb.items) * per_item_time(cost_, p.rtt_sum).value;
+      c.delay = p.setup_latency.value + double(mb.items) * per_item_time(cost_, p.rtt_sum).value;
       c.transfer = std::max(0.0, e.predicted_duration(q.queue_index).value - c.delay);
       for (const PathCrossing& x : p.flow) {
         const RateResource& r = e.resources()[size_t(x.resource)];

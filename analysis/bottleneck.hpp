@@ -23,8 +23,8 @@
 namespace coexlab {
 
 struct FactorEstimate {
-  std::string factor;  // a resource id, link/NAME/latency, migration/threads, migration/windows
-  std::string change;  // what was improved
+  std::string factor;     // a resource id, link/NAME/latency, migration/threads, migration/windows
+  std::string change;     // what was improved
   double duration_s = 0;  // the migration's predicted duration with the change
   double gain_s = 0;      // the run's duration minus that
 };

@@ -186,8 +186,8 @@ CheckOutcome evaluate_check(const ParsedCheck& c, const json& summary) {
           "undecided: the run stopped with work left ({}), so {} = {} is {} the whole "
           "migration's value, which may or may not be {} {}",
           stop, describe(c), shown(measured, c.field->kind),
-          c.field->finality == Finality::grows ? "only a lower bound on" : "not",
-          to_string(c.op), c.quantity);
+          c.field->finality == Finality::grows ? "only a lower bound on" : "not", to_string(c.op),
+          c.quantity);
       return out;
     }
   }

@@ -460,8 +460,9 @@ LowerBoundInput lower_bound_input(const RunData& run) {
   for (const auto& [q, a] : last) {
     if (a->state != MoveState::failed) continue;
     const Mailbox& mb = run.mailboxes[size_t(run.queue[size_t(q)].mailbox)];
-    in.work[size_t(q)] = {a->bytes_copied, ChunkPlan(cost, mb.size, mb.items)
-                                               .items_read_before_failure(a->bytes_copied)};
+    in.work[size_t(q)] = {
+        a->bytes_copied,
+        ChunkPlan(cost, mb.size, mb.items).items_read_before_failure(a->bytes_copied)};
   }
   return in;
 }

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "calendar.hpp"
-#include "csv.hpp"
 #include "coexlab/version.hpp"
+#include "csv.hpp"
 
 namespace coexlab {
 

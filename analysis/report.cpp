@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "coexlab/version.hpp"
 #include "bottleneck.hpp"
+#include "coexlab/version.hpp"
 #include "lower_bound.hpp"
 
 namespace coexlab {
@@ -234,8 +234,8 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
                        m.mailboxes_moved, m.mailboxes_total, m.mailboxes_failed, not_moved,
                        rec.stopped_by == StopReason::done
                            ? ""
-                           : escape(fmt::format(" — stopped by the {}: {}", to_string(rec.stopped_by),
-                                                rec.stop_detail)));
+                           : escape(fmt::format(" — stopped by the {}: {}",
+                                                to_string(rec.stopped_by), rec.stop_detail)));
   }
   out += "\n<table class=\"kv\">\n";
   const auto row = [&](std::string_view k, const std::string& v_escaped) {
@@ -574,8 +574,7 @@ std::string field(const std::map<std::string, std::string>& row, const std::stri
   return it == row.end() ? "" : it->second;
 }
 
-std::string ranking_section(std::vector<std::map<std::string, std::string>> rows,
-                            bool simulated) {
+std::string ranking_section(std::vector<std::map<std::string, std::string>> rows, bool simulated) {
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return number(a, "gain_s").value_or(-1e300) > number(b, "gain_s").value_or(-1e300);
   });
@@ -613,7 +612,8 @@ std::string ranking_section(std::vector<std::map<std::string, std::string>> rows
   return out + "</table>\n</section>\n";
 }
 
-// Without `coexlab bottlenecks`' simulated ranking: the in-run estimate's (analysis/bottleneck.hpp).
+// Without `coexlab bottlenecks`' simulated ranking: the in-run estimate's
+// (analysis/bottleneck.hpp).
 std::string estimated_ranking_section(const RunData& run, const MigrationMetrics& m) {
   const std::vector<FactorEstimate> ranked = estimate_factors(run, m);
   if (ranked.empty() || !m.duration) return "";

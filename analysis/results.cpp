@@ -318,8 +318,8 @@ json summary_json(const RunData& run, const json& checks) {
   mig["bytes_moved"] = m.bytes_moved;
   mig["completed"] = m.completed;
   mig["stopped_by"] = to_string(run.recording.stopped_by);
-  mig["stop_detail"] = run.recording.stop_detail.empty() ? json(nullptr)
-                                                         : json(run.recording.stop_detail);
+  mig["stop_detail"] =
+      run.recording.stop_detail.empty() ? json(nullptr) : json(run.recording.stop_detail);
   mig["first_start_s"] = opt(m.first_start);
   mig["last_end_s"] = opt(m.last_end);
   mig["user_downtime_s"] =
@@ -327,7 +327,9 @@ json summary_json(const RunData& run, const json& checks) {
           ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
           : json(nullptr);
   json events = json::array();
-  const auto text_or_null = [](const std::string& t) { return t.empty() ? json(nullptr) : json(t); };
+  const auto text_or_null = [](const std::string& t) {
+    return t.empty() ? json(nullptr) : json(t);
+  };
   for (const SimEvent& e : run.recording.events) {
     events.push_back({{"time_s", e.time.value},
                       {"kind", e.kind},

@@ -146,7 +146,8 @@ double minute_of_week(const CivilTime& start, double t_seconds) {
 }
 
 CivilTime civil_at(const CivilTime& start, double t_seconds) {
-  return civil_from_epoch(start.epoch_seconds() + static_cast<std::int64_t>(std::llround(t_seconds)));
+  return civil_from_epoch(start.epoch_seconds() +
+                          static_cast<std::int64_t>(std::llround(t_seconds)));
 }
 
 }  // namespace coexlab

@@ -35,8 +35,8 @@ struct CostModel {
   double move_cpu_cycles_per_item = 0;  // on source, mover and target each
   double move_cpu_cycles_per_byte = 0;  // on source, mover and target each
   Bytes tcp_window{0};                  // bounds one RPC stream to window / RTT; 0: none
-  double item_time_cv = 0;           // variation of one item's RPC and store time (jitter)
-  double store_rpc_concurrency = 0;  // moves one store serves at once; 0: no limit
+  double item_time_cv = 0;              // variation of one item's RPC and store time (jitter)
+  double store_rpc_concurrency = 0;     // moves one store serves at once; 0: no limit
   double log_bytes_per_moved_byte = 1;  // target transaction log growth
   double bad_item_rate = 0;             // probability that one item cannot be read
   Bytes backup_io_size{65536};          // bytes a streaming backup reads per disk I/O

@@ -16,8 +16,8 @@ Bytes page_size(const CostModel& cost, const Server& server) {
 
 ChunkPlan::ChunkPlan(const CostModel& cost, Bytes size, std::int64_t items)
     : size_(size.value), items_(items) {
-  const double chunk = cost.move_chunk_size.value > 0 ? cost.move_chunk_size.value
-                                                      : std::max(size_, 1.0);
+  const double chunk =
+      cost.move_chunk_size.value > 0 ? cost.move_chunk_size.value : std::max(size_, 1.0);
   chunks_ = static_cast<std::int64_t>(std::max(1.0, std::ceil(size_ / chunk)));
 }
 
@@ -74,7 +74,8 @@ std::vector<double> chunk_delay_factors(const CostModel& cost, const ChunkPlan& 
 
 double min_chunk_delay_factor(const CostModel& cost, const ChunkPlan& plan) {
   double a = 0;
-  for (std::int64_t c = 0; c < plan.count(); ++c) a = std::max(a, delay_spread(cost, plan.items(c)));
+  for (std::int64_t c = 0; c < plan.count(); ++c)
+    a = std::max(a, delay_spread(cost, plan.items(c)));
   return (1 - a) / (1 + a);
 }
 

@@ -105,8 +105,8 @@ BadItems draw_bad_items(const CostModel& cost, std::uint64_t seed, const Mailbox
 // Empty when both are one server; a LAN only once within one site.
 struct NetworkHop {
   enum class Kind { nic, lan, wan } kind = Kind::nic;
-  int index = -1;   // the server, site or link
-  bool up = true;   // the direction of a full-duplex resource
+  int index = -1;  // the server, site or link
+  bool up = true;  // the direction of a full-duplex resource
 };
 struct NetworkLeg {
   std::vector<NetworkHop> hops;

@@ -81,12 +81,12 @@ MovePath MoveEstimator::make_path(const SiteGraph& graph, int source_server, int
   p.source_server = source_server;
   p.mover = mover_;
   p.target_server = target_server;
-  p.source_disk = resource(
-      src.name + "/database_disk",
-      BytesPerSecond{src.hardware.database_disk.iops * page_size(cost_, src).value});
-  p.target_disk = resource(
-      tgt.name + "/database_disk",
-      BytesPerSecond{tgt.hardware.database_disk.iops * page_size(cost_, tgt).value});
+  p.source_disk =
+      resource(src.name + "/database_disk",
+               BytesPerSecond{src.hardware.database_disk.iops * page_size(cost_, src).value});
+  p.target_disk =
+      resource(tgt.name + "/database_disk",
+               BytesPerSecond{tgt.hardware.database_disk.iops * page_size(cost_, tgt).value});
   p.target_log_disk = resource(tgt.name + "/log_disk", tgt.hardware.log_disk.throughput);
   p.flow.push_back({p.source_disk, 1});
   add_leg(graph, p, source_server, mover_);

@@ -34,7 +34,8 @@ UserCost user_cost(const Profile& p, ExchangeVersion v) {
       p.log_files_per_day ? *p.log_files_per_day : interpolate(kLogsPerDay, messages);
   c.log_bytes_per_day = Bytes{logs * 1e6};
   if (v == ExchangeVersion::v2003) {
-    c.database_iops = p.database_iops_2003 ? *p.database_iops_2003 : messages / kMessagesPerIops2003;
+    c.database_iops =
+        p.database_iops_2003 ? *p.database_iops_2003 : messages / kMessagesPerIops2003;
     c.read_fraction = 0.70;
     c.cache = Bytes{0};  // a shared, capped cache: see kCache2003Bytes
   } else {

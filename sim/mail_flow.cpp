@@ -1114,8 +1114,8 @@ class MailFlowModel final : public MoveObserver {
   std::vector<int> hub_of_server_;
   double in_flight_ = 0;
   // Mailboxes being moved (locked): mail to them waits for the end of the move.
-  std::vector<bool> moving_;     // by mailbox
-  std::vector<int> moving_list_;  // in the order their moves started
+  std::vector<bool> moving_;                               // by mailbox
+  std::vector<int> moving_list_;                           // in the order their moves started
   std::map<int, std::vector<sg4::ActorPtr>> waiting_for_;  // per message: mail held, by mailbox
   // Aggregate: per mailbox being moved, the messages held for it by path class: (messages,
   // messages x arrival time, the first arrival).

@@ -538,11 +538,10 @@ class MigrationModel final : private ResourceView {
       if (fails_here) {
         rec_.attempts[row].bad_items = bad.count;
         close(MoveState::failed);
-        rec_.events.push_back(
-            {Seconds{sg4::Engine::get_clock()}, "failure",
-             fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id, bad.count,
-                         s_.migration.bad_item_limit),
-             "", ""});
+        rec_.events.push_back({Seconds{sg4::Engine::get_clock()}, "failure",
+                               fmt::format("{}: {} unreadable items exceed bad_item_limit {}", m.id,
+                                           bad.count, s_.migration.bad_item_limit),
+                               "", ""});
         release(q);
         return;
       }

@@ -31,9 +31,9 @@ namespace coexlab::sim {
 
 // Per-server levels that the moves (and later the users) change.
 struct ServerState {
-  double log_used = 0;       // bytes of transaction logs not yet truncated
-  double database_used = 0;  // bytes in the databases (and reserved by chunks under way)
-  bool log_full = false;     // dismounted by a full log disk, until a backup truncates the logs
+  double log_used = 0;         // bytes of transaction logs not yet truncated
+  double database_used = 0;    // bytes in the databases (and reserved by chunks under way)
+  bool log_full = false;       // dismounted by a full log disk, until a backup truncates the logs
   bool database_full = false;  // dismounted by a full database disk: for good (nothing in the
                                // run frees the space; an administrator would have to)
   bool mounted() const { return !log_full && !database_full; }

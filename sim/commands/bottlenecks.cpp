@@ -312,10 +312,10 @@ int bottlenecks(const Options& o) {
     const double gb = b["gain_s"].is_number() ? b["gain_s"].get<double>() : -1e300;
     return ga > gb;
   });
-  const std::string baseline_line = fmt::format(
-      "{}: baseline {} ({:.0f} s); bottleneck estimate: {}", s.name,
-      units::format_duration(Seconds{base_s}), base_s,
-      summary_field(base.summary, {"bottleneck", "resource"}).dump());
+  const std::string baseline_line =
+      fmt::format("{}: baseline {} ({:.0f} s); bottleneck estimate: {}", s.name,
+                  units::format_duration(Seconds{base_s}), base_s,
+                  summary_field(base.summary, {"bottleneck", "resource"}).dump());
   if (!o.sweep.json) std::cout << baseline_line << "\n\n";
   print_rows(o.sweep, table, rows);
   // Advice: the changes that pay, as --set lines a planner can try (and `whatif` sweeps).
@@ -324,11 +324,10 @@ int bottlenecks(const Options& o) {
     if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 ||
         advice.size() == 5)
       continue;
-    advice.push_back(fmt::format("{}: {} saves {} ({:.0f} %)  --set '{}'",
-                                 r["factor"].get<std::string>(), r["change"].get<std::string>(),
-                                 units::format_duration(Seconds{r["gain_s"].get<double>()}),
-                                 r["gain_fraction"].get<double>() * 100,
-                                 r["set"].get<std::string>()));
+    advice.push_back(fmt::format(
+        "{}: {} saves {} ({:.0f} %)  --set '{}'", r["factor"].get<std::string>(),
+        r["change"].get<std::string>(), units::format_duration(Seconds{r["gain_s"].get<double>()}),
+        r["gain_fraction"].get<double>() * 100, r["set"].get<std::string>()));
   }
   const size_t pays = advice.size();
   // The layout changes, whatever they gain: they may be about the mail rather than the moves.
@@ -355,8 +354,9 @@ int bottlenecks(const Options& o) {
       for (const auto& [key, value] : r.items())
         c[key] = value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
     }
-    if (std::string err = write_file_atomically(o.sweep.out_dir + "/bottlenecks.html",
-                                                bottlenecks_html(s.name, baseline_line, cells, advice));
+    if (std::string err =
+            write_file_atomically(o.sweep.out_dir + "/bottlenecks.html",
+                                  bottlenecks_html(s.name, baseline_line, cells, advice));
         !err.empty()) {
       std::cerr << "coexlab: " << err << '\n';
       return kExitInternal;

@@ -107,9 +107,9 @@ int calc(const Options& o) {
     const Hardware& hw = sv.hardware;
     // The static sizing is for the busier of the two populations (before and after the plan).
     const Population& p = after[i].iops > before[i].iops ? after[i] : before[i];
-    const double memory =
-        sv.is_2007() ? std::min(kBaseMemory2007Bytes + p.cache, kMaxUsefulMemory2007Bytes)
-                     : std::min(hw.memory.value, kMaxUsefulMemory2003Bytes);
+    const double memory = sv.is_2007()
+                              ? std::min(kBaseMemory2007Bytes + p.cache, kMaxUsefulMemory2007Bytes)
+                              : std::min(hw.memory.value, kMaxUsefulMemory2003Bytes);
     const double db_static = std::max(before[i].bytes, after[i].bytes) * kDatabaseOverhead;
     // Logs between two backups (a day), or forever without one.
     const double log_static = hw.log_disk.circular_logging ? 0 : p.logs_per_day;

@@ -49,8 +49,8 @@ class CliOptions : public ::testing::Test {
 TEST_F(CliOptions, RunHelpNamesEveryResultFile) {
   const CliRun r = run("run --help");
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  for (const char* file : {"summary.json", "moves.csv", "mailboxes.csv", "utilisation.csv",
-                           "report.html"})
+  for (const char* file :
+       {"summary.json", "moves.csv", "mailboxes.csv", "utilisation.csv", "report.html"})
     EXPECT_NE(r.out.find(file), std::string::npos) << file << " not in:\n" << r.out;
 }
 

@@ -61,8 +61,8 @@ std::string expect_one_story(const std::string& yaml) {
   EXPECT_EQ(run.code, 0) << run.out;
   const json summary = json::parse(read_text(dir.path() / "run" / "summary.json"));
   const std::string named = summary["bottleneck"]["resource"].get<std::string>();
-  const auto ranked = run_cli(
-      fmt::format("bottlenecks {} --jobs 2 --out {}/ranking", file, dir.path().string()));
+  const auto ranked =
+      run_cli(fmt::format("bottlenecks {} --jobs 2 --out {}/ranking", file, dir.path().string()));
   EXPECT_EQ(ranked.code, 0) << ranked.out;
   const auto rows = coexlab::read_csv((dir.path() / "ranking" / "bottlenecks.csv").string());
   EXPECT_TRUE(rows.has_value());
@@ -103,8 +103,9 @@ TEST(BottleneckStory, FewThreadsOnFastDisksAreNamedAsTheThreads) {
 TEST(BottleneckStory, WindowsOrThreadsWhenShortWindowsHoldTheMovesBack) {
   // One thread in a 2-hour nightly window: the windows or the threads, whichever the ranking
   // says (each halves the open time needed).
-  expect_one_story(lan(20000, 1, "[ { from: Mon 02:00, to: Mon 04:00 }, { from: Tue 02:00, to: "
-                                 "Tue 04:00 }, { from: Wed 02:00, to: Wed 04:00 } ]"));
+  expect_one_story(lan(20000, 1,
+                       "[ { from: Mon 02:00, to: Mon 04:00 }, { from: Tue 02:00, to: "
+                       "Tue 04:00 }, { from: Wed 02:00, to: Wed 04:00 } ]"));
 }
 
 TEST(BottleneckStory, AWanRoundTripIsNamedWhenLatencyBindsTheMoves) {
@@ -118,7 +119,8 @@ TEST(BottleneckStory, AWanRoundTripIsNamedWhenLatencyBindsTheMoves) {
   replace("sites: [ { name: HQ, lan: { bandwidth: 1 Gbps, latency: 0.2 ms } } ]",
           "sites: [ { name: HQ }, { name: Branch } ]\n"
           "links: [ { between: [HQ, Branch], bandwidth: 100 Mbps, latency: 60 ms } ]");
-  replace("  - name: OLD\n    version: 2003\n    site: HQ", "  - name: OLD\n    version: 2003\n    site: Branch");
+  replace("  - name: OLD\n    version: 2003\n    site: HQ",
+          "  - name: OLD\n    version: 2003\n    site: Branch");
   const std::string named = expect_one_story(yaml);
   EXPECT_TRUE(named == "link/HQ-Branch/latency" || named == "migration/threads") << named;
 }

@@ -212,9 +212,10 @@ TEST(CpuPlacement, UsersCpuIsWhereTheirMailboxesAre) {
   };
   replace("databases: [ { name: SG1 } ]",
           "databases: [ { name: SG1, mailboxes: { count: 1, size: 1 MB, profile: quiet } } ]");
-  replace("batches: [ { name: all, from: SRC/SG1, to: TGT/DB1 } ]",
-          "batches: [ { name: all, from: SRC/SG1, to: TGT/DB1, not_before: 2007-06-05T00:00 },\n"
-          "             { name: late, from: IDLE03/SG1, to: TGT/DB1, not_before: 2007-06-06T00:00 } ]");
+  replace(
+      "batches: [ { name: all, from: SRC/SG1, to: TGT/DB1 } ]",
+      "batches: [ { name: all, from: SRC/SG1, to: TGT/DB1, not_before: 2007-06-05T00:00 },\n"
+      "             { name: late, from: IDLE03/SG1, to: TGT/DB1, not_before: 2007-06-06T00:00 } ]");
   // (SRC, the organisation's only 2003 bridgehead, also relays the mail that comes from the
   // internet: that relay's work is left out here.)
   replace("move_cpu_cycles_per_item: 1000000000",

@@ -89,7 +89,8 @@ struct RunResult {
 
 RunResult run(const TempDir& dir, const std::string& name, const std::string& yaml) {
   const std::string file = dir.write(name + ".yaml", yaml);
-  const auto r = run_cli(fmt::format("run {} --out {}/{} --quiet", file, dir.path().string(), name));
+  const auto r =
+      run_cli(fmt::format("run {} --out {}/{} --quiet", file, dir.path().string(), name));
   EXPECT_EQ(r.code, 0) << name << ": " << r.out;
   RunResult out;
   const json summary = json::parse(read_text(dir.path() / name / "summary.json"));

@@ -123,14 +123,15 @@ TEST(DatabaseSpace, ValidateRefusesASourceLargerThanItsDiskAndWarnsOfATargetThat
                   "database_disk: { iops: 1000, capacity: 20 MB }");
   const auto bad = run_cli("validate " + dir.write("too-big.yaml", too_big), true);
   EXPECT_EQ(bad.code, 1) << bad.out;
-  EXPECT_NE(bad.out.find("too-big.yaml:11:41: error: 'OLD' holds 30.0 MB"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("too-big.yaml:11:41: error: 'OLD' holds 30.0 MB"), std::string::npos)
+      << bad.out;
   EXPECT_NE(bad.out.find("more than its database disk's capacity"), std::string::npos) << bad.out;
   // The plan sends 30 MB to a 25 MB target disk: a warning at the batch, exit 0.
-  const auto fills =
-      run_cli("validate " + dir.write("fills.yaml", small(3, "{ iops: 1000, capacity: 25 MB }")),
-              true);
+  const auto fills = run_cli(
+      "validate " + dir.write("fills.yaml", small(3, "{ iops: 1000, capacity: 25 MB }")), true);
   EXPECT_EQ(fills.code, 0) << fills.out;
-  EXPECT_NE(fills.out.find("fills.yaml:20:53: warning: the plan sends 30.0 MB to 'NEW'"), std::string::npos)
+  EXPECT_NE(fills.out.find("fills.yaml:20:53: warning: the plan sends 30.0 MB to 'NEW'"),
+            std::string::npos)
       << fills.out;
 }
 
@@ -145,15 +146,16 @@ TEST(MailboxesCsv, ListsEveryPlannedMailboxWithItsStateAndDates) {
   const auto r = run_cli(fmt::format("run {} --out {} --quiet", file, dir.path().string()));
   EXPECT_EQ(r.code, 0) << r.out;
   const std::string csv = read_text(dir.path() / "mailboxes.csv");
-  EXPECT_EQ(csv,
-            "mailbox,name,batch,source,target,size_bytes,items,state,attempts,first_start,last_end\n"
-            "OLD/DB/0001,,batch1,OLD/DB,NEW/DB,10000000,250,moved,1,2007-06-01T20:00:00,"
-            "2007-06-01T20:00:02\n"
-            "OLD/DB/0002,,batch1,OLD/DB,NEW/DB,10000000,250,moved,1,2007-06-01T20:00:02,"
-            "2007-06-01T20:00:05\n"
-            "OLD/DB/0003,,batch1,OLD/DB,NEW/DB,10000000,250,unfinished,1,2007-06-01T20:00:05,"
-            "2007-06-01T21:00:00\n"
-            "OLD/DB/0004,,batch1,OLD/DB,NEW/DB,10000000,250,not_started,0,,\n");
+  EXPECT_EQ(
+      csv,
+      "mailbox,name,batch,source,target,size_bytes,items,state,attempts,first_start,last_end\n"
+      "OLD/DB/0001,,batch1,OLD/DB,NEW/DB,10000000,250,moved,1,2007-06-01T20:00:00,"
+      "2007-06-01T20:00:02\n"
+      "OLD/DB/0002,,batch1,OLD/DB,NEW/DB,10000000,250,moved,1,2007-06-01T20:00:02,"
+      "2007-06-01T20:00:05\n"
+      "OLD/DB/0003,,batch1,OLD/DB,NEW/DB,10000000,250,unfinished,1,2007-06-01T20:00:05,"
+      "2007-06-01T21:00:00\n"
+      "OLD/DB/0004,,batch1,OLD/DB,NEW/DB,10000000,250,not_started,0,,\n");
   const json summary = json::parse(read_text(dir.path() / "summary.json"));
   EXPECT_EQ(summary["migration"]["stopped_by"], "stalled");
 }
