@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diagnostics.hpp"
@@ -29,6 +30,10 @@ struct LoadResult {
   Diagnostics diagnostics;
   std::string usage_error;  // a bad --set path or value syntax (exit 2); diagnostics empty
 };
+
+// The seed, in the file (`seed:`) and on the command line (`--seed`) alike: decimal (leading
+// zeros too: "010" is ten), in [0, 2^63 - 1]. nullopt with `error` set otherwise.
+std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* error);
 
 // Reads and loads a file. Never throws on user input.
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options = {});

@@ -223,10 +223,12 @@ struct Batch {
   SourcePos pos;
   SourcePos from_pos;
   SourcePos to_pos;
+  SourcePos mailboxes_pos;  // of `mailboxes`, when given
 };
 
 struct Migration {
   bool present = false;
+  bool written_null = false;  // `migration:` with no value (refused, like no migration)
   std::string mover;
   int max_threads = 4;
   std::string scheduler = "fifo";
