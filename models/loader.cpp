@@ -390,6 +390,7 @@ Scenario Loader::load(const YAML::Node& root) {
   }
   if (present(root["operations"])) load_operations(root["operations"], s);
   if (present(root["costs"])) load_costs(root["costs"], s);
+  s.simulation.pos = pos(root);
   if (present(root["simulation"])) load_simulation(root["simulation"], s);
   if (present(root["calibration"])) load_calibration(root["calibration"], s);
   if (present(root["checks"])) load_checks(root["checks"], s);
@@ -981,6 +982,16 @@ void Loader::load_migration(const YAML::Node& n, Scenario& s) {
   if (present(n["max_threads"])) {
     if (auto t = integer(n["max_threads"], "migration max_threads", 1, Limits::kMaxThreads)) {
       m.max_threads = static_cast<int>(*t);
+      if (*t > Limits::kFastThreads) {
+        diags_.warning(
+            pos(n["max_threads"]),
+            fmt::format("migration max_threads = {}: a real Move-Mailbox runs tens of threads, "
+                        "and the simulation's cost grows faster than the thread count (SimGrid "
+                        "shares every link among all running moves): measured 5,000 mailboxes "
+                        "in 0.9 s with 100 threads, 4.1 s with 400, 9.3 s with 1,000; a larger "
+                        "plan with 1,000 threads took 195 s (docs/limits.md)",
+                        *t));
+      }
     }
   }
   m.scheduler_pos = m.pos;
@@ -1086,6 +1097,7 @@ void Loader::load_costs(const YAML::Node& n, Scenario& s) {
 
 void Loader::load_simulation(const YAML::Node& n, Scenario& s) {
   SimulationSettings& sim = s.simulation;
+  sim.pos = pos(n);
   if (!check_map(n, "simulation", "simulation")) return;
   if (present(n["mail_flow"])) {
     if (auto m = enumeration<MailFlowMode>(n["mail_flow"], "simulation mail_flow",

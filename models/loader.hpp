@@ -50,8 +50,12 @@ struct Limits {
   static constexpr int kMaxSites = 1'000;
   static constexpr int kMaxDatabasesPerServer = 200;
   static constexpr int kMaxThreads = 1'000;
+  static constexpr int kFastThreads = 100;  // above it, a warning with the measured cost
   static constexpr double kMaxHorizonSeconds = 3650.0 * 86400;
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
+  // samples x sampled resources: the values held in memory and the lines of utilisation.csv
+  // (about 40 bytes each); checked by the rules, which know the resources.
+  static constexpr double kMaxSampleValues = 10'000'000;
   static constexpr int kMaxYamlNodes = 2'000'000;   // after alias expansion
   static constexpr int kMaxOverrideNodes = 10'000;  // one --set value, aliases expanded
   // simulation.mail_flow: per_message: messages a run may simulate before its horizon (each

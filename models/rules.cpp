@@ -1,6 +1,7 @@
 #include "rules.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -51,6 +52,7 @@ class RuleChecker {
     migration();                           // L9, L10, L11, windows, scheduler
     operations();                          // management tools
     limits();
+    sample_budget();
     check_scenario_checks(s_, d_);  // the `checks` expressions (models/checks.hpp)
   }
 
@@ -484,6 +486,29 @@ class RuleChecker {
       if (s_.servers[i].is_2007() && s_.servers[i].has(Role::hub_transport)) return int(i);
     }
     return -1;
+  }
+
+  // samples x resources, bounded (docs/limits.md): sim/simulate.cpp samples six resources per
+  // server (cpu, database_disk, log_disk, nic, log_space, database_space), a hub's queue disk,
+  // every site's LAN and every WAN link.
+  void sample_budget() {
+    const SimulationSettings& sim = s_.simulation;
+    if (sim.sample_interval.value <= 0) return;
+    double resources = double(s_.sites.size() + s_.links.size());
+    for (const Server& sv : s_.servers) {
+      resources += 6;
+      if (sv.has(Role::hub_transport) || sv.has(Role::bridgehead)) resources += 1;
+    }
+    const double samples = std::floor(sim.horizon.value / sim.sample_interval.value);
+    // Over the sample limit itself: the loader said so.
+    if (samples > Limits::kMaxSamples || samples * resources <= Limits::kMaxSampleValues) return;
+    const double least = sim.horizon.value * resources / Limits::kMaxSampleValues;
+    d_.error(sim.pos,
+             fmt::format("simulation: {:.0f} samples of {:.0f} resources are {:.0f} values "
+                         "(utilisation.csv lines), more than the limit of {:.0f}; use a "
+                         "sample_interval of at least {} (or a shorter horizon)",
+                         samples, resources, samples * resources, Limits::kMaxSampleValues,
+                         units::format_duration(Seconds{std::ceil(least)})));
   }
 
   void migration() {

@@ -266,6 +266,7 @@ struct SimulationSettings {
   SourcePos mail_flow_pos;  // the `mail_flow` node, when given
   Seconds sample_interval{300};
   Seconds horizon{60 * 86400.0};
+  SourcePos pos;  // the `simulation` mapping, or the scenario when there is none
 };
 
 enum class CalibrationMode { realistic, ideal };

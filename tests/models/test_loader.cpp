@@ -751,6 +751,23 @@ TEST(LoaderFile, PipesAreReadToTheLimitAndNoFurther) {
   EXPECT_LT(written.load(), 20'000'000) << "the pipe was read far past the limit";
 }
 
+// Issue 16: max_threads 1000 (the maximum) took 195 s; above 100 a warning says what it costs.
+TEST(LoaderErrors, ManyThreadsWarnWithTheMeasuredCost) {
+  const std::string text = std::string(kMinimal) + "migration: { mover: EX07, max_threads: 101 }\n";
+  LoadResult r = load_scenario_text(text, "test.yaml");
+  EXPECT_FALSE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  const auto w = warnings(r.diagnostics);
+  ASSERT_EQ(w.size(), 1u) << dump(r.diagnostics);
+  EXPECT_EQ(w[0].format().rfind("test.yaml:23:40: warning: migration max_threads = 101: a real "
+                                "Move-Mailbox runs tens of threads",
+                                0),
+            0u)
+      << w[0].format();
+  LoadResult ok = load_scenario_text(
+      std::string(kMinimal) + "migration: { mover: EX07, max_threads: 100 }\n", "test.yaml");
+  EXPECT_TRUE(warnings(ok.diagnostics).empty()) << dump(ok.diagnostics);
+}
+
 // Issue 16: bytes YAML does not allow, and CR-only line endings, are named at their position
 // (yaml-cpp said "unknown escape character: j" for a NUL and "the scenario is empty" for CRs).
 TEST(LoaderErrors, ControlBytesAndCrOnlyLineEndings) {

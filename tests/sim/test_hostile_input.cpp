@@ -2,6 +2,7 @@
 // device files and long pipes, a scenario `run` cannot do, empty --set / --vary values, bad
 // output paths, seeds, log settings and signals. Each case failed on the code before the fix.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -411,4 +412,40 @@ TEST_F(HostileInput, ASignalAtAnyMomentLeavesTheOldSetOrTheNewOne) {
     EXPECT_TRUE(leftovers(out).empty()) << leftovers(out).front();
   }
   EXPECT_GT(interrupted, 0);
+}
+
+// ---- Bounded cost ---------------------------------------------------------------------------
+
+// utilisation.csv was built whole in memory (a 1.14 GB file took 2.3 GB of RSS): it is
+// streamed, so the peak RSS stays below the file's size plus a margin.
+TEST_F(HostileInput, UtilisationCsvIsStreamedNotBuiltInMemory) {
+  // One 1 TB mailbox over 1 Mbps NICs: 117 days of moves, sampled every minute.
+  std::string text =
+      scenario_text("hostile", "simulation: { sample_interval: 60 s, horizon: 140 d }\n", 1);
+  text.replace(text.find("size: 50 MB"), 11, "size: 1 TB");
+  for (int i = 0; i < 2; ++i) text.replace(text.find("nic: 1 Gbps"), 11, "nic: 1 Mbps");
+  text.replace(text.find("max_threads: 4,"), 15, "max_threads: 4, bad_item_limit: 1000000000,");
+  const std::string f = write("big.yaml", text);
+  const fs::path out = dir_ / "out";
+  const Shell r = shell(fmt::format("{{bin}} run '{}' --quiet --out '{}'", f, out.string()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  const double rss = double(usage.ru_maxrss) * 1024;
+  const double csv = double(fs::file_size(out / "utilisation.csv"));
+  ASSERT_GT(csv, 50e6) << "the file is too small to tell";
+  EXPECT_LT(rss, csv + 25e6) << "peak RSS " << rss / 1e6 << " MB for a " << csv / 1e6 << " MB file";
+}
+
+// Ten years sampled every 158 s: 2 million samples, within the sample limit, but 30 million
+// values (1.14 GB of utilisation.csv). Refused by validate, at once.
+TEST_F(HostileInput, SamplesTimesResourcesAreBounded) {
+  const std::string f =
+      write("s.yaml",
+            scenario_text("hostile", "simulation: { sample_interval: 158 s, horizon: 3650 d }\n"));
+  const Shell v = shell(fmt::format("timeout 20 {{bin}} validate '{}'", f));
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("more than the limit of 10000000; use a sample_interval of at least"),
+            std::string::npos)
+      << v.err;
 }
