@@ -149,11 +149,13 @@ LogSpec parse_log_spec(std::string_view text) {
     if (std::any_of(one.begin(), one.end(),
                     [](char c) { return std::iscntrl(static_cast<unsigned char>(c)); })) {
       spec.error = "the setting contains a control character";
+      spec.settings.clear();
       return spec;
     }
     LogSetting s;
     if (std::string e = parse_one(one, s); !e.empty()) {
       spec.error = std::move(e);
+      spec.settings.clear();  // all or nothing
       return spec;
     }
     spec.settings.push_back(std::move(s));

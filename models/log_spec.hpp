@@ -28,7 +28,7 @@ struct LogSetting {
 
 struct LogSpec {
   std::vector<LogSetting> settings;
-  std::string error;  // "" when the whole text parsed
+  std::string error;  // "" when the whole text parsed; then `settings` is empty
 };
 
 // Parses `text`; never throws, never touches the file system.
