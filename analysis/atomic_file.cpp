@@ -144,7 +144,10 @@ std::string write_result_set(const std::string& dir, const std::vector<ResultFil
   if (exists && !fs::is_directory(target, ec)) {
     return "cannot write into " + target.string() + ": not a directory";
   }
-  if (files.size() <= kMaxStagedFiles && (!exists || holds_only_the_set(target, files))) {
+  // A symlink is not swapped (the link would be replaced, the files behind it kept).
+  const bool link = fs::is_symlink(target, ec);
+  bool swapped = false;
+  if (files.size() <= kMaxStagedFiles && !link && (!exists || holds_only_the_set(target, files))) {
     std::string staging = target.string() + ".tmp-XXXXXX";
     if (::mkdtemp(staging.data()) == nullptr) {
       return "cannot create " + staging + ": " + std::strerror(errno);
@@ -186,20 +189,22 @@ std::string write_result_set(const std::string& dir, const std::vector<ResultFil
       const int rc =
           exists ? ::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE)
                  : ::rename(staging.c_str(), target.c_str());
-      if (rc != 0)
+      if (rc != 0) {
         err = "cannot move " + staging + " to " + target.string() + ": " + std::strerror(errno);
+      } else {
+        swapped = true;
+      }
     }
     if (err.empty()) fsync_dir(parent.string());
     remove_staging();
     ::sigprocmask(SIG_BLOCK, &block, &old);
     clear_staging();
     ::sigprocmask(SIG_SETMASK, &old, nullptr);
-    if (err.empty()) {
-      // Leftovers of older, interrupted writes in the new directory: none (it is fresh).
-      return {};
-    }
-    fs::remove_all(staging, ec);
-    return err;
+    fs::remove_all(staging, ec);  // after a swap: the old set and any leftovers beside it
+    if (swapped) return {};
+    // A swap that the file system refuses (a mount point, an exotic file system): the
+    // file-by-file way below. Any other failure is reported.
+    if (err.rfind("cannot move ", 0) != 0) return err;
   }
   // A directory shared with other files: the old set goes first, the new one is written file
   // by file, the last file last (its presence marks a complete set).

@@ -272,35 +272,6 @@ TEST_F(HostileInput, OneSeedParserForTheFileAndTheCommandLine) {
   EXPECT_EQ(seed_of(max), "9223372036854775807");
 }
 
-// ---- --log -------------------------------------------------------------------------------------
-
-// Bad settings aborted in SimGrid (SIGABRT, 134, a backtrace) or exited 3.
-TEST_F(HostileInput, BadLogSettingsAreUsageErrors) {
-  const std::string f = write("s.yaml", scenario_text());
-  for (const char* bad :
-       {"info", "root:info", "garbage", "a.b.c:d:e", "root.fmt:%", "root.app:file:/nonexistent/x",
-        "root.thres:bogus", "root.thres:off", "root.app:bogus", "root.add:maybe", ".thres:info"}) {
-    SCOPED_TRACE(bad);
-    const Shell r = shell(fmt::format("{{bin}} run '{}' --quiet --out '{}' --log '{}'", f,
-                                      (dir_ / "o").string(), bad));
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_EQ(r.err.rfind("coexlab: --log: ", 0), 0u) << r.err;
-    EXPECT_EQ(r.err.find("Backtrace"), std::string::npos) << r.err;
-    EXPECT_FALSE(fs::exists(dir_ / "o"));
-  }
-  const std::string log = (dir_ / "sim.log").string();
-  for (const std::string& good :
-       {std::string("root.thres:info"), std::string("root.thres:critical"), "root.app:file:" + log,
-        std::string("root.fmt:[%c]%m%n"), std::string("xbt_cfg.thres:verbose root.thres:error")}) {
-    SCOPED_TRACE(good);
-    const Shell r = shell(fmt::format("{{bin}} run '{}' --quiet --out '{}' --log '{}'", f,
-                                      (dir_ / "good").string(), good));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-  }
-}
-
-// ---- Signals -------------------------------------------------------------------------------
-
 namespace {
 
 // Starts `coexlab ARGS` in its own process group; returns its pid.
@@ -343,6 +314,58 @@ std::vector<std::string> leftovers(const fs::path& dir) {
 }
 
 }  // namespace
+
+// An --out that is a symlink keeps being one: the files are written behind it, not swapped
+// with the link; a directory shared with other files keeps them.
+TEST_F(HostileInput, ResultsBehindASymlinkAndBesideOtherFiles) {
+  const std::string f = write("s.yaml", scenario_text());
+  fs::create_directories(dir_ / "real");
+  std::ofstream(dir_ / "real" / "moves.csv.tmp-OLD123") << "left over";
+  fs::create_directory_symlink(dir_ / "real", dir_ / "link");
+  ASSERT_EQ(shell(fmt::format("{{bin}} run '{}' --quiet --out '{}'", f, (dir_ / "link").string()))
+                .exit_code,
+            0);
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link"));
+  EXPECT_TRUE(fs::exists(dir_ / "real" / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "real" / "utilisation.csv"));
+  std::ofstream(dir_ / "notes.txt") << "mine";
+  ASSERT_EQ(
+      shell(fmt::format("cd '{}' && {{bin}} run s.yaml --quiet --out .", dir_.string())).exit_code,
+      0);
+  EXPECT_TRUE(fs::exists(dir_ / "notes.txt"));
+  EXPECT_TRUE(fs::exists(dir_ / "s.yaml"));
+  EXPECT_TRUE(fs::exists(dir_ / "summary.json"));
+  EXPECT_TRUE(leftovers(dir_ / "x").empty());
+}
+
+// ---- --log -------------------------------------------------------------------------------------
+
+// Bad settings aborted in SimGrid (SIGABRT, 134, a backtrace) or exited 3.
+TEST_F(HostileInput, BadLogSettingsAreUsageErrors) {
+  const std::string f = write("s.yaml", scenario_text());
+  for (const char* bad :
+       {"info", "root:info", "garbage", "a.b.c:d:e", "root.fmt:%", "root.app:file:/nonexistent/x",
+        "root.thres:bogus", "root.thres:off", "root.app:bogus", "root.add:maybe", ".thres:info"}) {
+    SCOPED_TRACE(bad);
+    const Shell r = shell(fmt::format("{{bin}} run '{}' --quiet --out '{}' --log '{}'", f,
+                                      (dir_ / "o").string(), bad));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(r.err.rfind("coexlab: --log: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.find("Backtrace"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "o"));
+  }
+  const std::string log = (dir_ / "sim.log").string();
+  for (const std::string& good :
+       {std::string("root.thres:info"), std::string("root.thres:critical"), "root.app:file:" + log,
+        std::string("root.fmt:[%c]%m%n"), std::string("xbt_cfg.thres:verbose root.thres:error")}) {
+    SCOPED_TRACE(good);
+    const Shell r = shell(fmt::format("{{bin}} run '{}' --quiet --out '{}' --log '{}'", f,
+                                      (dir_ / "good").string(), good));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+}
+
+// ---- Signals -------------------------------------------------------------------------------
 
 // SIGINT during `run` exited 1 (SimGrid's handler had replaced coexlab's).
 TEST_F(HostileInput, SignalsDuringTheSimulationExit130And143) {
