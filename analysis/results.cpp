@@ -1,7 +1,10 @@
 #include "results.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <functional>
+#include <iterator>
 #include <map>
 
 #include <fmt/format.h>
@@ -207,14 +210,26 @@ namespace {
 // what the model can claim and keep summary.json byte-identical across builds and machines.
 void round_numbers(json& v) {
   if (v.is_number_float()) {
-    const double x = v.get<double>();
-    if (std::isfinite(x)) v = std::stod(fmt::format("{:.12g}", x));
+    v = round_to_12_digits(v.get<double>());
   } else if (v.is_structured()) {
     for (json& child : v) round_numbers(child);
   }
 }
 
 }  // namespace
+
+double round_to_12_digits(double x) {
+  if (!std::isfinite(x) || x == 0) return x;
+  // std::to_chars / std::from_chars: no locale, no exception, and a subnormal or an extreme
+  // exponent is just a number (std::stod threw std::out_of_range on 1e-310).
+  char buf[64];
+  const auto w = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::general, 12);
+  if (w.ec != std::errc{}) return x;
+  double r = 0;
+  const auto p = std::from_chars(buf, w.ptr, r, std::chars_format::general);
+  if (p.ec == std::errc::result_out_of_range) return x;  // cannot happen for a finite x: keep it
+  return p.ec == std::errc{} ? r : x;
+}
 
 std::string format_latency(double seconds) {
   return seconds < 1 ? fmt::format("{:.0f} ms", seconds * 1e3)
@@ -372,24 +387,26 @@ json summary_json(const RunData& run, const json& checks) {
   return out;
 }
 
-std::string moves_csv(const RunData& run) {
-  std::string out;
-  append_csv_record(out, {"mailbox", "source", "target", "size_bytes", "items", "attempt",
-                          "queued_s", "start_s", "end_s", "thread", "state", "name"});
+void write_moves_csv(const RunData& run, const std::function<void(std::string_view)>& emit) {
+  std::string line;
+  append_csv_record(line, {"mailbox", "source", "target", "size_bytes", "items", "attempt",
+                           "queued_s", "start_s", "end_s", "thread", "state", "name"});
+  emit(line);
   for (const MoveAttempt& a : run.recording.attempts) {
     const MoveRequest& r = run.queue[size_t(a.queue_index)];
     const Mailbox& mb = run.mailboxes[size_t(a.mailbox)];
     const Server& src = run.scenario.servers[size_t(r.source_server)];
     const Server& tgt = run.scenario.servers[size_t(r.target_server)];
-    append_csv_record(out,
+    line.clear();
+    append_csv_record(line,
                       {mb.id, src.name + "/" + src.databases[size_t(r.source_database)].name,
                        tgt.name + "/" + tgt.databases[size_t(r.target_database)].name,
                        fmt::format("{:.0f}", mb.size.value), fmt::format("{}", mb.items),
                        fmt::format("{}", a.attempt), fmt::format("{:.3f}", a.queued.value),
                        fmt::format("{:.3f}", a.start.value), fmt::format("{:.3f}", a.end.value),
                        fmt::format("{}", a.thread), std::string(to_string(a.state)), mb.name});
+    emit(line);
   }
-  return out;
 }
 
 std::string mailboxes_csv(const RunData& run) {
@@ -427,19 +444,34 @@ std::string mailboxes_csv(const RunData& run) {
   return out;
 }
 
-std::string utilisation_csv(const RunData& run) {
-  std::string out;
-  append_csv_record(out, {"time_s", "resource", "utilisation"});
+void write_utilisation_csv(const RunData& run, const std::function<void(std::string_view)>& emit) {
+  std::string line;
+  append_csv_record(line, {"time_s", "resource", "utilisation"});
+  emit(line);
   const auto& times = run.recording.sample_times;
   std::vector<std::string> ids;  // quoted once, not once per sample
   for (const ResourceSeries& r : run.recording.resources) ids.push_back(csv_field(r.id));
   for (size_t i = 0; i < times.size(); ++i) {
+    line.clear();
     for (size_t k = 0; k < run.recording.resources.size(); ++k) {
       const ResourceSeries& r = run.recording.resources[k];
       if (i < r.samples.size())
-        out += fmt::format("{:.3f},{},{:.6f}\n", times[i], ids[k], r.samples[i]);
+        fmt::format_to(std::back_inserter(line), "{:.3f},{},{:.6f}\n", times[i], ids[k],
+                       r.samples[i]);
     }
+    emit(line);
   }
+}
+
+std::string moves_csv(const RunData& run) {
+  std::string out;
+  write_moves_csv(run, [&](std::string_view piece) { out.append(piece); });
+  return out;
+}
+
+std::string utilisation_csv(const RunData& run) {
+  std::string out;
+  write_utilisation_csv(run, [&](std::string_view piece) { out.append(piece); });
   return out;
 }
 

@@ -2,9 +2,11 @@
 // recording alone.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +88,10 @@ MailLatencies mail_latencies(const MailRecording& mail);
 // "35 ms" below a second (mail takes milliseconds to seconds), else as format_duration.
 std::string format_latency(double seconds);
 
+// x to 12 significant digits (the precision of summary.json), the nearest double to its
+// 12-digit decimal; never throws (a subnormal, an extreme exponent, inf and nan stay numbers).
+double round_to_12_digits(double x);
+
 nlohmann::ordered_json summary_json(const RunData& run, const nlohmann::ordered_json& checks);
 std::string moves_csv(const RunData& run);
 // One row per planned mailbox (SPEC §5.1), in queue order, those never attempted included:
@@ -93,6 +99,10 @@ std::string moves_csv(const RunData& run);
 // scenario-local ISO 8601 date-times.
 std::string mailboxes_csv(const RunData& run);
 std::string utilisation_csv(const RunData& run);
+// The same, streamed in pieces (a line or a sample's lines at a time) for writing to disk
+// without building the file in memory.
+void write_moves_csv(const RunData& run, const std::function<void(std::string_view)>& emit);
+void write_utilisation_csv(const RunData& run, const std::function<void(std::string_view)>& emit);
 std::string human_summary(const RunData& run, const std::string& out_dir);
 
 }  // namespace coexlab

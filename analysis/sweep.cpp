@@ -1,6 +1,8 @@
 #include "sweep.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -12,6 +14,8 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +50,60 @@ std::string tail(const std::string& text, size_t max_chars) {
   return t;
 }
 
+// The running children and the work directory, for the SIGINT / SIGTERM hook (plain
+// buffers: a handler may not allocate).
+constexpr size_t kMaxChildren = 512;
+volatile pid_t g_children[kMaxChildren] = {};
+char g_work_dir[4096] = {0};
+
+void set_child(size_t slot, pid_t pid) {
+  if (slot < kMaxChildren) g_children[slot] = pid;
+}
+
+// Async-signal-safe: kill and reap the children, then `rm -rf` the work directory (fork and
+// execve are async-signal-safe; std::filesystem is not).
+void on_interrupt_sweep() noexcept {
+  for (size_t i = 0; i < kMaxChildren; ++i) {
+    if (g_children[i] > 0) ::kill(g_children[i], SIGKILL);
+  }
+  for (size_t i = 0; i < kMaxChildren; ++i) {
+    if (g_children[i] > 0) ::waitpid(g_children[i], nullptr, 0);
+  }
+  if (g_work_dir[0] == '\0') return;
+  const pid_t rm = ::fork();
+  if (rm == 0) {
+    char arg0[] = "rm";
+    char arg1[] = "-rf";
+    char* const argv[] = {arg0, arg1, g_work_dir, nullptr};
+    char* const envp[] = {nullptr};
+    ::execve("/bin/rm", argv, envp);
+    ::_exit(127);
+  }
+  if (rm > 0) ::waitpid(rm, nullptr, 0);
+}
+
+// Work directories of sweeps whose process is gone (killed with SIGKILL, which no handler
+// sees): coexlab-COMMAND-PID in the temp directory, PID not running.
+void remove_stale_work_dirs(const fs::path& work_dir) {
+  const std::string name = work_dir.filename().string();
+  const auto dash = name.rfind('-');
+  if (dash == std::string::npos) return;
+  // Only for a directory named after this process (coexlab-test-PID-N is not).
+  if (name.substr(dash + 1) != std::to_string(::getpid())) return;
+  const std::string prefix = name.substr(0, dash + 1);  // coexlab-whatif-
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(work_dir.parent_path(), ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind(prefix, 0) != 0 || n == name) continue;
+    const std::string digits = n.substr(prefix.size());
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (::kill(pid, 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+  }
+}
+
 pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
   std::vector<char*> argv;
   argv.reserve(args.size() + 1);
@@ -54,8 +112,12 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
   argv.push_back(nullptr);
   const std::string out = (dir / "stdout.txt").string();
   const std::string err = (dir / "stderr.txt").string();
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
+    // Dies with the sweep, also when the sweep is killed with SIGKILL.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent died before prctl
     const int fo = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int fe = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fo >= 0) ::dup2(fo, STDOUT_FILENO);
@@ -108,8 +170,32 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
     size_t slot;  // position in `variants`
     double started;
     fs::path dir;
+    size_t child_slot;  // in g_children
   };
+  remove_stale_work_dirs(fs::path(o.work_dir));
   fs::create_directories(o.work_dir);
+  {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &block, &old);
+    const size_t n = std::min(o.work_dir.size(), sizeof g_work_dir - 1);
+    std::memcpy(g_work_dir, o.work_dir.data(), n);
+    g_work_dir[n] = '\0';
+    set_interrupt_hook(on_interrupt_sweep);
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  }
+  // Every way out of this function removes the work directory (an exception too).
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      set_interrupt_hook(nullptr);
+      g_work_dir[0] = '\0';
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{o.work_dir};
   std::vector<VariantResult> results(variants.size());
   std::vector<Running> running;
   size_t next = 0, done = 0;
@@ -133,7 +219,17 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
         args.emplace_back("--set");
         args.push_back(s);
       }
-      running.push_back({spawn(args, dir), next, now_seconds(), dir});
+      sigset_t block, old;
+      sigemptyset(&block);
+      sigaddset(&block, SIGINT);
+      sigaddset(&block, SIGTERM);
+      ::sigprocmask(SIG_BLOCK, &block, &old);  // the pid is recorded before a handler may run
+      const pid_t pid = spawn(args, dir);
+      size_t slot = 0;
+      while (slot < kMaxChildren && g_children[slot] > 0) ++slot;
+      set_child(slot, pid);
+      ::sigprocmask(SIG_SETMASK, &old, nullptr);
+      running.push_back({pid, next, now_seconds(), dir, slot});
       ++next;
     }
     bool progressed = false;
@@ -142,6 +238,7 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
       int status = 0;
       const pid_t got = ::waitpid(r.pid, &status, WNOHANG);
       if (got == r.pid) {
+        set_child(r.child_slot, 0);
         report(r.slot, collect(variants[r.slot].index, status, r.dir));
         fs::remove_all(r.dir);
         running.erase(running.begin() + long(i));
@@ -151,6 +248,7 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
       if (o.timeout_s > 0 && now_seconds() - r.started > o.timeout_s) {
         ::kill(r.pid, SIGKILL);
         ::waitpid(r.pid, &status, 0);
+        set_child(r.child_slot, 0);
         VariantResult t;
         t.index = variants[r.slot].index;
         t.status = "timeout";
@@ -166,8 +264,6 @@ std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants, const
     if (!progressed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (o.progress) std::cerr << '\n';
-  std::error_code ec;
-  fs::remove_all(o.work_dir, ec);
   return results;
 }
 
@@ -268,14 +364,21 @@ ojson cell_to_json(const std::string& c) {
   if (c.empty()) return nullptr;
   if (c == "true") return true;
   if (c == "false") return false;
-  try {
-    size_t used = 0;
-    const double d = std::stod(c, &used);
-    if (used == c.size()) {
-      if (c.find_first_of(".eE") == std::string::npos) return static_cast<long long>(d);
-      return d;
-    }
-  } catch (const std::exception&) {
+  // A number only when it writes back as the very same text: a kept row of a resumed sweep
+  // is then byte for byte what was written ("01", "1e3" or "+2", values as the user wrote
+  // them, stay strings). No std::stod: it throws on "1e-310".
+  const char* b = c.data();
+  const char* e = c.data() + c.size();
+  long long i = 0;
+  if (const auto r = std::from_chars(b, e, i); r.ec == std::errc{} && r.ptr == e) {
+    const ojson j = i;
+    return j.dump() == c ? j : ojson(c);
+  }
+  double d = 0;
+  if (const auto r = std::from_chars(b, e, d);
+      r.ec == std::errc{} && r.ptr == e && std::isfinite(d)) {
+    const ojson j = d;
+    return j.dump() == c ? j : ojson(c);
   }
   return c;
 }
@@ -286,6 +389,16 @@ SweepOutput::SweepOutput(std::string dir, const std::string& command, const RowT
   if (dir_.empty()) return;
   fs::create_directories(dir_);
   path_ = (fs::path(dir_) / (command + ".csv")).string();
+  // What an interrupted write of this file left: COMMAND.csv.tmp-XXXXXX, COMMAND.csv.resume.
+  {
+    std::error_code ec;
+    const std::string stem = command + ".csv";
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(stem + ".tmp-", 0) == 0 || name == stem + ".resume")
+        fs::remove(entry.path(), ec);
+    }
+  }
   if (resume) {
     // Keep what whole lines an interrupted run left; a torn last line is dropped.
     std::ifstream in(path_, std::ios::binary);

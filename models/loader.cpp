@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -22,6 +24,10 @@
 #include "windows.hpp"
 #include "yaml_budget.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace coexlab {
 namespace {
 
@@ -33,6 +39,28 @@ bool is_name(std::string_view s, bool allow_dots) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
            (allow_dots && c == '.');
   });
+}
+
+// Least non-zero value of each dimension (SI units), with how messages say it.
+struct Floor {
+  double value;
+  const char* text;
+  const char* what;
+};
+Floor floor_of(Dimension d) {
+  switch (d) {
+    case Dimension::rate:
+      return {0.125, "1 bps", "rate"};
+    case Dimension::size:
+      return {1, "1 B", "size"};
+    case Dimension::time:
+      return {1e-9, "1 ns", "duration"};
+    case Dimension::clock:
+      return {1, "1 Hz", "clock"};
+    case Dimension::share:
+      return {1e-9, "0.0000001 %", "share"};
+  }
+  return {0, "0", "value"};
 }
 
 template <class E>
@@ -193,6 +221,13 @@ class Loader {
       error(n, fmt::format("{}: {}", what, q.error));
       return std::nullopt;
     }
+    // The smallest physical quantity worth simulating: below it a value is a typo (a unit
+    // prefix too many) or a probe, and its reciprocals overflow (docs/limits.md).
+    if (const Floor f = floor_of(dim); q.base_value != 0 && std::fabs(q.base_value) < f.value) {
+      error(n, fmt::format("{} = '{}' is out of range: below {}, the least a {} may be", what, *s,
+                           f.text, f.what));
+      return std::nullopt;
+    }
     if ((!allow_zero && q.base_value == 0 && min_si >= 0) || q.base_value < min_si ||
         q.base_value > max_si) {
       error(n, fmt::format("{} = '{}' is out of range{}", what, *s,
@@ -310,14 +345,28 @@ Scenario Loader::load(const YAML::Node& root) {
   if (!check_map(root, "", "the scenario")) return s;
 
   if (auto v = require(root, "scenario", "the scenario"); v.IsDefined()) {
-    if (auto nm = name(v, "scenario name", true)) s.name = *nm;
+    if (auto nm = name(v, "scenario name", true)) {
+      // The name is a directory (results/<scenario>): "." and ".." would be the parent or
+      // results/ itself.
+      if (nm->find_first_not_of('.') == std::string::npos) {
+        error(v, fmt::format("scenario name '{}' is made of dots only: it names the result "
+                             "directory results/<scenario>; use letters or digits",
+                             *nm));
+      } else {
+        s.name = *nm;
+      }
+    }
   }
   if (present(root["description"])) {
     if (auto d = scalar(root["description"], "description")) s.description = *d;
   }
   if (present(root["seed"])) {
-    if (auto seed = integer(root["seed"], "seed", 0, std::numeric_limits<std::int64_t>::max())) {
-      s.seed = static_cast<std::uint64_t>(*seed);
+    if (auto text = scalar(root["seed"], "seed")) {
+      std::string err;
+      if (auto seed = parse_seed(*text, &err))
+        s.seed = *seed;
+      else
+        error(root["seed"], err);
     }
   }
   if (auto v = require(root, "start", "the scenario"); v.IsDefined()) {
@@ -343,9 +392,19 @@ Scenario Loader::load(const YAML::Node& root) {
           : LegacyWebAccess::client_access;
   s.workload.pos = pos(root);
   if (root["workload"].IsDefined()) load_workload(root["workload"], s);
-  if (present(root["migration"])) load_migration(root["migration"], s);
+  // A missing or null migration is refused by the rules (run cannot do without it); the
+  // loader alone also reads layouts.
+  if (const YAML::Node m = root["migration"]; !m.IsDefined()) {
+    s.migration.pos = pos(root);
+  } else if (m.IsNull()) {
+    s.migration.pos = pos(m);
+    s.migration.written_null = true;
+  } else {
+    load_migration(m, s);
+  }
   if (present(root["operations"])) load_operations(root["operations"], s);
   if (present(root["costs"])) load_costs(root["costs"], s);
+  s.simulation.pos = pos(root);
   if (present(root["simulation"])) load_simulation(root["simulation"], s);
   if (present(root["calibration"])) load_calibration(root["calibration"], s);
   if (present(root["checks"])) load_checks(root["checks"], s);
@@ -1024,6 +1083,7 @@ void Loader::load_batches(const YAML::Node& n, const CivilTime& start, Migration
     }
     if (present(e["mailboxes"])) {
       const YAML::Node sel = e["mailboxes"];
+      b.mailboxes_pos = pos(sel);
       if (auto text = scalar(sel, what + " mailboxes")) {
         if (*text == "all") {
           b.mailboxes.kind = BatchSelection::Kind::all;
@@ -1058,6 +1118,16 @@ void Loader::load_migration(const YAML::Node& n, Scenario& s) {
   if (present(n["max_threads"])) {
     if (auto t = integer(n["max_threads"], "migration max_threads", 1, Limits::kMaxThreads)) {
       m.max_threads = static_cast<int>(*t);
+      if (*t > Limits::kFastThreads) {
+        diags_.warning(
+            pos(n["max_threads"]),
+            fmt::format("migration max_threads = {}: a real Move-Mailbox runs tens of threads, "
+                        "and the simulation's cost grows faster than the thread count (SimGrid "
+                        "shares every link among all running moves): measured 5,000 mailboxes "
+                        "in 0.9 s with 100 threads, 4.1 s with 400, 9.3 s with 1,000; a larger "
+                        "plan with 1,000 threads took 195 s (docs/limits.md)",
+                        *t));
+      }
     }
   }
   m.scheduler_pos = m.pos;
@@ -1163,6 +1233,7 @@ void Loader::load_costs(const YAML::Node& n, Scenario& s) {
 
 void Loader::load_simulation(const YAML::Node& n, Scenario& s) {
   SimulationSettings& sim = s.simulation;
+  sim.pos = pos(n);
   if (!check_map(n, "simulation", "simulation")) return;
   if (present(n["mail_flow"])) {
     if (auto m = enumeration<MailFlowMode>(n["mail_flow"], "simulation mail_flow",
@@ -1260,7 +1331,70 @@ LoadResult load_parsed(const YAML::Node& root, const std::string& label,
   return result;
 }
 
+// Bytes that YAML does not allow in a text, or that yaml-cpp misreads without a word: a NUL
+// or another control character (binary data), and CR-only line endings (classic Mac), which
+// yaml-cpp takes for one long line. nullopt when the text is clean.
+std::optional<YamlBudgetError> check_text_bytes(const std::string& text) {
+  int line = 1;
+  int column = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      continue;
+    }
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      return YamlBudgetError{line, column,
+                             "a line ends with a lone CR (classic Mac line endings), which YAML "
+                             "reads as one long line: save the file with LF or CR LF line "
+                             "endings"};
+    }
+    if (c == 0) {
+      return YamlBudgetError{line, column,
+                             "the text contains a NUL byte: a scenario is UTF-8 text, not "
+                             "binary data"};
+    }
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+      return YamlBudgetError{
+          line, column,
+          fmt::format("the text contains the control character 0x{:02X}, which YAML does not "
+                      "allow (a scenario is UTF-8 text)",
+                      c)};
+    }
+    ++column;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* error) {
+  constexpr std::uint64_t kMax =
+      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const auto fail = [&](std::string message) -> std::optional<std::uint64_t> {
+    if (error) *error = std::move(message);
+    return std::nullopt;
+  };
+  std::string_view digits = text;
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  const bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) digits.remove_prefix(1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return fail(fmt::format("seed must be a whole number in [0, {}], got '{}'", kMax, text));
+  }
+  // Decimal whatever the leading zeros ("010" is ten, in the file and on the command line).
+  std::uint64_t v = 0;
+  const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, 10);
+  if (negative || ec == std::errc::result_out_of_range || v > kMax) {
+    if (negative && ec == std::errc{} && v == 0) return 0;  // "-0"
+    return fail(fmt::format("seed = {} is out of range [0, {}]", text, kMax));
+  }
+  if (ec != std::errc{} || p != digits.data() + digits.size()) {
+    return fail(fmt::format("seed must be a whole number in [0, {}], got '{}'", kMax, text));
+  }
+  return v;
+}
 
 LoadResult load_scenario_text(const std::string& text, const std::string& label,
                               const LoadOptions& options) {
@@ -1269,6 +1403,11 @@ LoadResult load_scenario_text(const std::string& text, const std::string& label,
     r.diagnostics.error({label, 1, 1}, fmt::format("the text has {} bytes, more than the limit "
                                                    "of {}",
                                                    text.size(), Limits::kMaxFileBytes));
+    return r;
+  }
+  if (auto e = check_text_bytes(text)) {
+    LoadResult r;
+    r.diagnostics.error({label, e->line, e->column}, std::move(e->message));
     return r;
   }
   // Aliases are counted (and cycles refused) on the parser's events, before any node exists.
@@ -1291,25 +1430,56 @@ LoadResult load_scenario_text(const std::string& text, const std::string& label,
 }
 
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const auto fail = [&](std::string message) {
     LoadResult r;
-    r.diagnostics.error({path, 0, 0}, "cannot open the file");
+    r.diagnostics.error({path, 0, 0}, std::move(message));
     return r;
+  };
+  // O_NONBLOCK: opening a FIFO that no one writes to must not wait (its read then ends at
+  // once); it is switched off again for the reads.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return fail(fmt::format("cannot open the file: {}", std::strerror(errno)));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    return fail(fmt::format("cannot read the file: {}", std::strerror(errno)));
   }
-  in.seekg(0, std::ios::end);
-  const auto size = static_cast<std::int64_t>(in.tellg());
-  if (size > Limits::kMaxFileBytes) {
-    LoadResult r;
-    r.diagnostics.error({path, 0, 0},
-                        fmt::format("the file has {} bytes, more than the limit of {}", size,
-                                    Limits::kMaxFileBytes));
-    return r;
+  // A device never ends (/dev/zero, /dev/urandom) or waits for a person (/dev/tty): only
+  // regular files and pipes hold a scenario.
+  if (S_ISDIR(st.st_mode)) return fail("is a directory, not a scenario file");
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    return fail(fmt::format("is a {}, not a scenario file (a regular file or a pipe)",
+                            S_ISCHR(st.st_mode)    ? "character device"
+                            : S_ISBLK(st.st_mode)  ? "block device"
+                            : S_ISSOCK(st.st_mode) ? "socket"
+                                                   : "special file"));
   }
-  in.seekg(0);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), path, options);
+  if (S_ISREG(st.st_mode) && st.st_size > Limits::kMaxFileBytes) {
+    return fail(fmt::format("the file has {} bytes, more than the limit of {}",
+                            static_cast<std::int64_t>(st.st_size), Limits::kMaxFileBytes));
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  // At most limit + 1 bytes, whatever the file claims: a pipe or a growing file is cut there.
+  std::string text;
+  const size_t cap = static_cast<size_t>(Limits::kMaxFileBytes) + 1;
+  char buf[65536];
+  while (text.size() < cap) {
+    const ssize_t n = ::read(fd, buf, std::min(sizeof buf, cap - text.size()));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(fmt::format("cannot read the file: {}", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  if (text.size() > static_cast<size_t>(Limits::kMaxFileBytes)) {
+    return fail(fmt::format("the file has more than {} bytes (the limit); refusing to read further",
+                            Limits::kMaxFileBytes));
+  }
+  return load_scenario_text(text, path, options);
 }
 
 }  // namespace coexlab

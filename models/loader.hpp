@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diagnostics.hpp"
@@ -30,6 +31,10 @@ struct LoadResult {
   std::string usage_error;  // a bad --set path or value syntax (exit 2); diagnostics empty
 };
 
+// The seed, in the file (`seed:`) and on the command line (`--seed`) alike: decimal (leading
+// zeros too: "010" is ten), in [0, 2^63 - 1]. nullopt with `error` set otherwise.
+std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* error);
+
 // Reads and loads a file. Never throws on user input.
 LoadResult load_scenario_file(const std::string& path, const LoadOptions& options = {});
 // Same from text; `label` names the source in messages.
@@ -45,8 +50,12 @@ struct Limits {
   static constexpr int kMaxSites = 1'000;
   static constexpr int kMaxDatabasesPerServer = 200;
   static constexpr int kMaxThreads = 1'000;
+  static constexpr int kFastThreads = 100;  // above it, a warning with the measured cost
   static constexpr double kMaxHorizonSeconds = 3650.0 * 86400;
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
+  // samples x sampled resources: the values held in memory and the lines of utilisation.csv
+  // (about 40 bytes each); checked by the rules, which know the resources.
+  static constexpr double kMaxSampleValues = 10'000'000;
   static constexpr int kMaxYamlNodes = 2'000'000;   // after alias expansion
   static constexpr int kMaxOverrideNodes = 10'000;  // one --set value, aliases expanded
   // simulation.mail_flow: per_message: messages a run may simulate before its horizon (each

@@ -139,6 +139,14 @@ bool split_assignment(const std::string& text, std::string* path, std::string* v
   }
   *path = text.substr(0, eq);
   *value = text.substr(eq + 1);
+  // An empty value would load as null and silently give the key its default.
+  if (value->find_first_not_of(" \t") == std::string::npos) {
+    *error = fmt::format(
+        "'{}' has no value after '=': give PATH=VALUE, e.g. "
+        "migration.max_threads=8",
+        text);
+    return false;
+  }
   return true;
 }
 

@@ -17,7 +17,8 @@ struct OverrideNode {
   std::string label;  // "--set PATH"
 };
 
-// Parses "PATH=VALUE"; returns false (and sets error) when there is no '=' or no path.
+// Parses "PATH=VALUE"; returns false (and sets error) when there is no '=', no path or no value
+// (only blanks after the '=': it would load as null and silently mean the default).
 bool split_assignment(const std::string& text, std::string* path, std::string* value,
                       std::string* error);
 

@@ -1,6 +1,7 @@
 #include "rules.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -52,6 +53,7 @@ class RuleChecker {
     migration();                           // L9, L10, L11, windows, scheduler
     operations();                          // management tools
     limits();
+    sample_budget();
     if (!d_.has_errors()) check_database_space(s_, d_);  // models/space_rules.hpp
     check_scenario_checks(s_, d_);  // the `checks` expressions (models/checks.hpp)
   }
@@ -71,6 +73,20 @@ class RuleChecker {
       }
     }
     seen.clear();
+    // One link per pair of sites, whichever way round it is written: [A, B] and [B, A] with
+    // two bandwidths would leave the route to pick one of them silently.
+    std::map<std::pair<std::string, std::string>, const Link*> pairs;
+    for (const Link& x : s_.links) {
+      if (x.site_a.empty() || x.site_b.empty()) continue;
+      const auto key = std::minmax(x.site_a, x.site_b);
+      auto [it, fresh] = pairs.emplace(std::make_pair(key.first, key.second), &x);
+      if (!fresh && it->second->name != x.name) {  // same name: reported above
+        d_.error(x.pos,
+                 fmt::format("link '{}' joins sites '{}' and '{}', like link '{}' (line {}): "
+                             "give one link per pair of sites",
+                             x.name, x.site_a, x.site_b, it->second->name, it->second->pos.line));
+      }
+    }
     std::map<std::string, const Server*> servers;
     for (const Server& x : s_.servers) {
       if (x.name.empty()) continue;
@@ -474,6 +490,29 @@ class RuleChecker {
     return -1;
   }
 
+  // samples x resources, bounded (docs/limits.md): sim/simulate.cpp samples six resources per
+  // server (cpu, database_disk, log_disk, nic, log_space, database_space), a hub's queue disk,
+  // every site's LAN and every WAN link.
+  void sample_budget() {
+    const SimulationSettings& sim = s_.simulation;
+    if (sim.sample_interval.value <= 0) return;
+    double resources = double(s_.sites.size() + s_.links.size());
+    for (const Server& sv : s_.servers) {
+      resources += 6;
+      if (sv.has(Role::hub_transport) || sv.has(Role::bridgehead)) resources += 1;
+    }
+    const double samples = std::floor(sim.horizon.value / sim.sample_interval.value);
+    // Over the sample limit itself: the loader said so.
+    if (samples > Limits::kMaxSamples || samples * resources <= Limits::kMaxSampleValues) return;
+    const double least = sim.horizon.value * resources / Limits::kMaxSampleValues;
+    d_.error(sim.pos,
+             fmt::format("simulation: {:.0f} samples of {:.0f} resources are {:.0f} values "
+                         "(utilisation.csv lines), more than the limit of {:.0f}; use a "
+                         "sample_interval of at least {} (or a shorter horizon)",
+                         samples, resources, samples * resources, Limits::kMaxSampleValues,
+                         units::format_duration(Seconds{std::ceil(least)})));
+  }
+
   void migration() {
     const Migration& m = s_.migration;
     // Internet connector and legacy web access are checked here too: they name servers.
@@ -496,7 +535,16 @@ class RuleChecker {
                "workload legacy_web_access is front_end, but there is no 2003 "
                "front_end server; use client_access");
     }
-    if (!m.present) return;
+    if (!m.present) {
+      // What `run` cannot do, validate refuses: a move plan needs a mover. (No position: the
+      // scenario itself was not a mapping, which is reported.)
+      if (m.pos.line == 0) return;
+      d_.error(m.pos, m.written_null
+                          ? "migration is empty: it needs at least a 'mover' and 'batches'"
+                          : "the scenario has no 'migration' (required: at least its 'mover' "
+                            "and 'batches')");
+      return;
+    }
     // L10: the mover is a 2007 server that is not an Edge.
     if (server_ref(m.mover, m.mover_pos, "migration mover")) {
       const Server& mv = *s_.find_server(m.mover);
@@ -539,6 +587,17 @@ class RuleChecker {
       }
       if (!from_ok) continue;
       const Database& db = *s_.find_database(b.from);
+      // A count above the database's is a warning, not an error: the batch takes them all
+      // (SPEC §2: "a count N takes the first N"), as a --set or --vary of the database's
+      // count may well intend; but not silently.
+      if (b.mailboxes.kind == BatchSelection::Kind::count &&
+          b.mailboxes.count > db.mailboxes.count) {
+        d_.warning(b.mailboxes_pos.line > 0 ? b.mailboxes_pos : b.pos,
+                   fmt::format("batch '{}' asks for {} mailboxes, but database '{}' holds only "
+                               "{}: it takes those {}",
+                               b.name, b.mailboxes.count, b.from.text(), db.mailboxes.count,
+                               db.mailboxes.count));
+      }
       const std::int64_t take = batch_take(b.mailboxes, db.mailboxes.count);
       if (take == 0) {
         d_.warning(b.pos, fmt::format("batch '{}' selects no mailbox: database '{}' holds {}",

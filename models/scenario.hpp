@@ -241,10 +241,12 @@ struct Batch {
   SourcePos pos;
   SourcePos from_pos;
   SourcePos to_pos;
+  SourcePos mailboxes_pos;  // of `mailboxes`, when given
 };
 
 struct Migration {
   bool present = false;
+  bool written_null = false;  // `migration:` with no value (refused, like no migration)
   std::string mover;
   int max_threads = 4;
   std::string scheduler = "fifo";
@@ -282,6 +284,7 @@ struct SimulationSettings {
   SourcePos mail_flow_pos;  // the `mail_flow` node, when given
   Seconds sample_interval{300};
   Seconds horizon{60 * 86400.0};
+  SourcePos pos;  // the `simulation` mapping, or the scenario when there is none
 };
 
 enum class CalibrationMode { realistic, ideal };

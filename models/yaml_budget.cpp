@@ -19,9 +19,15 @@ struct Stop {
 
 class Counter : public YAML::EventHandler {
  public:
-  explicit Counter(std::int64_t max_nodes) : max_(max_nodes) {}
+  Counter(std::int64_t max_nodes, int max_depth) : max_(max_nodes), max_depth_(max_depth) {}
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents_ > 1) {
+      throw Stop{{m.line + 1, m.column + 1,
+                  "a second YAML document starts here: a scenario is one document (remove "
+                  "the '---' and what follows, or put it in a file of its own)"}};
+    }
+  }
   void OnDocumentEnd() override {}
   void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_name_ = name; }
   void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { leaf(m, a); }
@@ -80,6 +86,12 @@ class Counter : public YAML::EventHandler {
     if (a != YAML::NullAnchor) size_[a] = 1;
   }
   void open(const YAML::Mark& m, YAML::anchor_t a) {
+    if (static_cast<int>(stack_.size()) >= max_depth_) {
+      throw Stop{{m.line + 1, m.column + 1,
+                  fmt::format("the document nests lists and mappings more than {} deep; "
+                              "refusing to read it",
+                              max_depth_)}};
+    }
     name(a);
     stack_.push_back({a, total_});
     add(m, 1);
@@ -92,6 +104,8 @@ class Counter : public YAML::EventHandler {
   }
 
   std::int64_t max_;
+  int max_depth_;
+  int documents_ = 0;
   std::int64_t total_ = 0;
   std::vector<Open> stack_;
   std::unordered_map<YAML::anchor_t, std::int64_t> size_;  // expanded size of closed anchors
@@ -101,16 +115,28 @@ class Counter : public YAML::EventHandler {
 
 }  // namespace
 
-std::optional<YamlBudgetError> check_yaml_budget(const std::string& text, std::int64_t max_nodes) {
+std::optional<YamlBudgetError> check_yaml_budget(const std::string& text, std::int64_t max_nodes,
+                                                 int max_depth) {
   std::istringstream in(text);
+  YAML::Parser parser(in);
+  Counter counter(max_nodes, max_depth);
   try {
-    YAML::Parser parser(in);
-    Counter counter(max_nodes);
-    parser.HandleNextDocument(counter);
+    if (!parser.HandleNextDocument(counter)) return std::nullopt;
   } catch (const Stop& s) {
     return s.error;
   } catch (const YAML::Exception&) {
     return std::nullopt;  // a syntax error: YAML::Load reports it
+  }
+  // The first document is sound; anything after it is a second document (refused at its
+  // start) or a syntax error there, which YAML::Load would never see.
+  try {
+    parser.HandleNextDocument(counter);
+  } catch (const Stop& s) {
+    return s.error;
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const int col = e.mark.is_null() ? 1 : e.mark.column + 1;
+    return YamlBudgetError{line, col, "YAML syntax: " + e.msg};
   }
   return std::nullopt;
 }

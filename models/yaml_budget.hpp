@@ -17,9 +17,15 @@ struct YamlBudgetError {
   std::string message;
 };
 
-// nullopt: the first document of `text` expands to at most `max_nodes` nodes and has no
-// alias inside the node it names. A YAML syntax error is not reported here: it is left to
-// YAML::Load, which reports it with its own position (nullopt).
-std::optional<YamlBudgetError> check_yaml_budget(const std::string& text, std::int64_t max_nodes);
+// Deepest nesting of collections a text may have (docs/limits.md): a scenario needs about
+// eight; yaml-cpp's recursive parser would otherwise be driven as deep as the input asks.
+inline constexpr int kMaxYamlDepth = 100;
+
+// nullopt: `text` is one document (a second `---` document is an error at its start), which
+// expands to at most `max_nodes` nodes, nests collections at most `max_depth` deep and has no
+// alias inside the node it names. A YAML syntax error in the first document is not reported
+// here: it is left to YAML::Load, which reports it with its own position (nullopt).
+std::optional<YamlBudgetError> check_yaml_budget(const std::string& text, std::int64_t max_nodes,
+                                                 int max_depth = kMaxYamlDepth);
 
 }  // namespace coexlab

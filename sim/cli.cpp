@@ -1,6 +1,5 @@
 #include "cli.hpp"
 
-#include <csignal>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -16,21 +15,11 @@
 
 namespace coexlab {
 
-namespace {
-
-// SIGINT / SIGTERM: no result file is half written (writes go to a temporary file that is
-// removed here), and the exit code says which signal (SPEC §3: 130 / 143). A simulation in
-// progress is abandoned: its results are written only when it ends.
-void on_interrupt(int sig) {
-  remove_pending_temp_file();
-  ::_exit(sig == SIGINT ? kExitSigint : kExitSigterm);
-}
-
-}  // namespace
-
 int run_cli(int argc, char** argv) {
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  // SIGINT / SIGTERM: no result file is half written (the handler removes the temporary file
+  // or staging directory of a write in progress), and the exit code says which signal (SPEC
+  // §3: 130 / 143). simulate() installs it again once SimGrid's engine exists.
+  install_interrupt_handlers();
   CLI::App app{"coexlab: a virtual coexistence lab for Exchange 2003 -> 2007 migrations"};
   app.set_version_flag("--version", std::string(kVersion));
   app.require_subcommand(1);

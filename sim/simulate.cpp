@@ -9,6 +9,7 @@
 #include <xbt/log.h>
 #include <simgrid/s4u.hpp>
 
+#include "atomic_file.hpp"
 #include "calibration.hpp"
 #include "mail_flow.hpp"
 #include "migration.hpp"
@@ -205,6 +206,9 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   for (std::string& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
+  // The engine installs its own SIGINT handler (it prints a backtrace and exits 1): coexlab's
+  // takes over again, so that an interrupted run exits 130 / 143 and leaves no temporary file.
+  install_interrupt_handlers();
   sg_host_load_plugin_init();
   sg_link_load_plugin_init();
 
@@ -246,6 +250,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   // Every actor is bounded by the horizon: the mover threads stop there at the latest, and the
   // last one ends the daemons. (run_until(horizon) could stop a hair before the horizon, on an
   // activity that ended there by rounding, and leave the threads waiting.)
+  install_interrupt_handlers();  // in case the engine installs it lazily, at its first run
   engine.run();
   const double end = finish_migration(migration, sg4::Engine::get_clock());
   sampler.sample(end);  // the last, partial interval

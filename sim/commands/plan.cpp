@@ -22,7 +22,8 @@ struct PlanCommandOptions {
   std::string out_dir;
   std::string margin = "0 %";
   std::vector<std::string> sets;
-  std::optional<std::uint64_t> seed;
+  std::string seed;  // parsed by parse_seed, the parser of the file's `seed:`
+  bool seed_given = false;
   std::string log;
   bool quiet = false;
 };
@@ -48,8 +49,10 @@ int run_plan(const PlanCommandOptions& o) {
     std::cerr << "coexlab: --margin: " << err << '\n';  // checked by the option already
     return kExitUsage;
   }
+  std::optional<std::uint64_t> seed;
+  if (auto code = check_run_options(o.seed_given, o.seed, o.log, seed)) return *code;
   std::optional<Scenario> scenario;
-  if (auto code = load_for_command(o.file, o.sets, o.seed, scenario)) return *code;
+  if (auto code = load_for_command(o.file, o.sets, seed, scenario)) return *code;
   const Scenario& s = *scenario;
   sim::SimulationOptions sim_options;
   sim_options.log = o.log;
@@ -119,15 +122,8 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_option("--set", o->sets,
                   "override a key: PATH=VALUE, e.g. migration.max_threads=8 (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--seed", o->seed, "override the scenario's seed (a whole number, 0 or more)")
-      ->check(CLI::Validator(
-          [](std::string& text) {
-            const auto first = text.find_first_not_of(" \t");
-            return first != std::string::npos && text[first] == '-'
-                       ? std::string("the seed must be a whole number, 0 or more, not " + text)
-                       : std::string();
-          },
-          "SEED>=0"));
+  cmd->add_option("--seed", o->seed, "override the scenario's seed: decimal, 0 to 2^63 - 1")
+      ->each([o](const std::string&) { o->seed_given = true; });
   cmd->add_option("--log", o->log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
   cmd->add_flag("--quiet", o->quiet, "print nothing on success");
   return {cmd, [o] { return run_plan(*o); }};

@@ -1,6 +1,8 @@
 // coexlab run FILE: simulate, print a summary, write the result files atomically.
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -8,6 +10,8 @@
 #include "check_eval.hpp"
 #include "cli.hpp"
 #include "command.hpp"
+#include "loader.hpp"
+#include "log_spec.hpp"
 #include "report.hpp"
 #include "results.hpp"
 #include "simulate.hpp"
@@ -21,35 +25,48 @@ struct RunOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> sets;
-  std::optional<std::uint64_t> seed;
+  std::string seed;  // parsed by parse_seed, the parser of the file's `seed:`
+  bool seed_given = false;
   std::string log;
   bool quiet = false;
 };
 
 int run(const RunOptions& o) {
+  std::optional<std::uint64_t> seed;
+  if (auto code = check_run_options(o.seed_given, o.seed, o.log, seed)) return *code;
   std::optional<Scenario> scenario;
-  if (auto code = load_for_command(o.file, o.sets, o.seed, scenario)) return *code;
+  if (auto code = load_for_command(o.file, o.sets, seed, scenario)) return *code;
   const Scenario& s = *scenario;
+  const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
+  // Before simulating: a run of minutes must not end in "cannot write".
+  if (std::string err = check_output_dir(dir); !err.empty()) {
+    std::cerr << "coexlab: " << (o.out_dir.empty() ? "output directory" : "--out") << ' ' << dir
+              << ": " << err << '\n';
+    return kExitUsage;
+  }
   sim::SimulationOptions sim_options;
   sim_options.log = o.log;
   const sim::SimulationOutput out = sim::simulate(s, sim_options);
   const RunData data{s, out.mailboxes, out.queue, out.recording};
-  const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
   nlohmann::ordered_json summary = summary_json(data, nlohmann::ordered_json::array());
   // The scenario's checks, against the summary they are about: written with it, exit 1 if any
   // fails.
   summary["checks"] = evaluate_checks(s.checks, summary);
-  for (const auto& [name, content] :
-       {std::pair<std::string, std::string>{"summary.json", summary.dump(2) + "\n"},
-        {"moves.csv", moves_csv(data)},
-        {"mailboxes.csv", mailboxes_csv(data)},
-        {"utilisation.csv", utilisation_csv(data)},
-        {"report.html", report_html(data)},
-        {"trace.json", trace_json(data)}}) {
-    if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
-      std::cerr << "coexlab: " << err << '\n';
-      return kExitInternal;
-    }
+  const auto text = [](std::string content) {
+    return [c = std::move(content)](const std::function<void(std::string_view)>& emit) { emit(c); };
+  };
+  // summary.json last: in a directory shared with other files it marks a complete set.
+  const std::vector<ResultFile> files{
+      {"moves.csv", [&](const auto& emit) { write_moves_csv(data, emit); }},
+      {"mailboxes.csv", text(mailboxes_csv(data))},
+      {"utilisation.csv", [&](const auto& emit) { write_utilisation_csv(data, emit); }},
+      {"report.html", text(report_html(data))},
+      {"trace.json", text(trace_json(data))},
+      {"summary.json", text(summary.dump(2) + "\n")},
+  };
+  if (std::string err = write_result_set(dir, files); !err.empty()) {
+    std::cerr << "coexlab: " << err << '\n';
+    return kExitInternal;
   }
   if (!o.quiet) std::cout << human_summary(data, dir) << checks_summary(summary["checks"]);
   return all_passed(summary["checks"]) ? kExitOk : kExitInvalid;
@@ -71,17 +88,8 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--set", o->sets,
                   "override a key: PATH=VALUE, e.g. servers.EX07-HQ1.hardware.cores=8 (repeatable)")
       ->allow_extra_args(false);
-  // A negative seed would wrap around to 2^64 - 1 in the unsigned option: refuse it here, as
-  // bad usage (exit 2), before the conversion.
-  cmd->add_option("--seed", o->seed, "override the scenario's seed (a whole number, 0 or more)")
-      ->check(CLI::Validator(
-          [](std::string& text) {
-            const auto first = text.find_first_not_of(" \t");
-            return first != std::string::npos && text[first] == '-'
-                       ? std::string("the seed must be a whole number, 0 or more, not " + text)
-                       : std::string();
-          },
-          "SEED>=0"));
+  cmd->add_option("--seed", o->seed, "override the scenario's seed: decimal, 0 to 2^63 - 1")
+      ->each([o](const std::string&) { o->seed_given = true; });
   cmd->add_option("--log", o->log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
   cmd->add_flag("--quiet", o->quiet, "print nothing on success");
   return {cmd, [o] { return run(*o); }};

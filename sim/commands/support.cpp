@@ -4,6 +4,7 @@
 
 #include "cli.hpp"
 #include "loader.hpp"
+#include "log_spec.hpp"
 #include "overrides.hpp"
 #include "rules.hpp"
 
@@ -11,6 +12,25 @@ namespace coexlab {
 
 void print_diagnostics(const Diagnostics& d) {
   for (const Diagnostic& x : d.sorted()) std::cerr << x.format() << '\n';
+}
+
+std::optional<int> check_run_options(bool seed_given, const std::string& seed_text,
+                                     const std::string& log, std::optional<std::uint64_t>& seed) {
+  if (seed_given) {
+    std::string err;
+    seed = parse_seed(seed_text, &err);
+    if (!seed) {
+      std::cerr << "coexlab: --seed: " << err << '\n';
+      return kExitUsage;
+    }
+  }
+  if (!log.empty()) {
+    if (std::string err = check_log_spec(log); !err.empty()) {
+      std::cerr << "coexlab: --log: " << err << '\n';
+      return kExitUsage;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<int> load_for_command(const std::string& file, const std::vector<std::string>& sets,

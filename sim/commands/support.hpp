@@ -14,6 +14,12 @@ namespace coexlab {
 // Errors and warnings to stderr, in file order.
 void print_diagnostics(const Diagnostics& d);
 
+// The options `run` and `plan` share, checked before anything is simulated: `--seed` (given
+// or not) by the parser of the file's `seed:`, `--log` by models/log_spec.hpp. Returns the exit
+// code of a bad one (usage, with the message printed), else nullopt and `seed` set.
+std::optional<int> check_run_options(bool seed_given, const std::string& seed_text,
+                                     const std::string& log, std::optional<std::uint64_t>& seed);
+
 // Loads and checks a scenario with `--set PATH=VALUE` overrides and an optional seed. On
 // success returns nullopt and sets `scenario`; otherwise prints the problems and returns
 // the exit code (1 invalid scenario, 2 bad usage).

@@ -31,6 +31,12 @@ std::string parse_axes(const std::vector<std::string>& vary, std::vector<Axis>& 
     std::string values, error;
     if (!split_assignment(v, &a.path, &values, &error)) return "--vary " + error;
     a.values = split_vary_values(values);
+    for (size_t i = 0; i < a.values.size(); ++i) {
+      if (a.values[i].find_first_not_of(" \t") == std::string::npos) {
+        return fmt::format("--vary '{}': value {} of {} is empty (a stray comma?)", v, i + 1,
+                           a.values.size());
+      }
+    }
     axes.push_back(a);
   }
   return {};

@@ -283,6 +283,19 @@ int run_tests(const TestOptions& o) {
     return kExitUsage;
   }
 
+  // Before any scenario runs: a suite of minutes must not end in "cannot write".
+  if (!o.junit.empty()) {
+    if (std::string err = check_output_file(o.junit); !err.empty()) {
+      std::cerr << "coexlab: --junit " << o.junit << ": " << err << '\n';
+      return kExitUsage;
+    }
+  }
+  if (!o.out_dir.empty()) {
+    if (std::string err = check_output_dir(o.out_dir); !err.empty()) {
+      std::cerr << "coexlab: --out " << o.out_dir << ": " << err << '\n';
+      return kExitUsage;
+    }
+  }
   const std::string csv = o.out_dir.empty() ? "" : (fs::path(o.out_dir) / "test.csv").string();
   std::map<int, std::vector<ojson>> done;
   if (!csv.empty()) {

@@ -59,7 +59,7 @@ TEST_F(CliOptions, NegativeSeedIsBadUsage) {
   for (const char* seed : {"-1", "-18446744073709551615", "' -5'"}) {
     const CliRun r = run("run " + scenario_ + " --out " + out + " --quiet --seed " + seed);
     EXPECT_EQ(r.exit_code, 2) << seed << ": " << r.out;
-    EXPECT_EQ(r.out.find("18446744073709551615 "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--seed"), std::string::npos) << r.out;  // said, not wrapped
     EXPECT_FALSE(fs::exists(::testing::TempDir() + "coexlab_negative_seed/summary.json")) << seed;
   }
   const CliRun r = run("run " + scenario_ + " --out " + out + " --quiet --seed=-1");
@@ -68,7 +68,7 @@ TEST_F(CliOptions, NegativeSeedIsBadUsage) {
 }
 
 TEST_F(CliOptions, ZeroAndTheLargestSeedAreAccepted) {
-  for (const std::string seed : {"0", "18446744073709551615"}) {
+  for (const std::string seed : {"0", "9223372036854775807"}) {  // the file's range too
     const std::string dir = ::testing::TempDir() + "coexlab_seed_" + seed;
     const CliRun r = run("run " + scenario_ + " --out '" + dir + "' --quiet --seed " + seed);
     EXPECT_EQ(r.exit_code, 0) << seed << ": " << r.out;

@@ -2,9 +2,16 @@
 // positions, `--set` overrides (bad paths are usage errors) and `--seed`.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "loader.hpp"
 #include "test_support.hpp"
@@ -689,8 +696,101 @@ TEST(LoaderErrors, MissingFile) {
   LoadResult r = load_scenario_file("/nonexistent/coexlab/scenario.yaml");
   ASSERT_EQ(r.diagnostics.all().size(), 1u);
   EXPECT_EQ(r.diagnostics.all()[0].format(),
-            "/nonexistent/coexlab/scenario.yaml: error: cannot open the file");
+            "/nonexistent/coexlab/scenario.yaml: error: cannot open the file: No such file or "
+            "directory");
   EXPECT_FALSE(r.scenario.has_value());
+}
+
+// Issue 16: a device never ends; reading it must not even start.
+TEST(LoaderFile, DevicesAreRefusedAtOnce) {
+  for (const char* dev : {"/dev/zero", "/dev/null", "/dev/urandom"}) {
+    SCOPED_TRACE(dev);
+    LoadResult r = load_scenario_file(dev);
+    ASSERT_EQ(r.diagnostics.all().size(), 1u) << dump(r.diagnostics);
+    EXPECT_EQ(r.diagnostics.all()[0].format(),
+              std::string(dev) +
+                  ": error: is a character device, not a scenario file (a regular file or a "
+                  "pipe)");
+  }
+  LoadResult dir = load_scenario_file(COEXLAB_SOURCE_DIR);
+  ASSERT_EQ(dir.diagnostics.all().size(), 1u);
+  EXPECT_NE(dir.diagnostics.all()[0].message.find("is a directory"), std::string::npos);
+}
+
+// Issue 16: a FIFO that nobody writes to ends at once (empty); one that carries more than the
+// limit is cut after limit + 1 bytes instead of being read whole first.
+TEST(LoaderFile, PipesAreReadToTheLimitAndNoFurther) {
+  const std::string fifo = ::testing::TempDir() + "coexlab_fifo_" + std::to_string(::getpid());
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  {
+    LoadResult r = load_scenario_file(fifo);  // no writer: EOF, not a wait
+    EXPECT_TRUE(has_error(r.diagnostics, "the scenario is empty")) << dump(r.diagnostics);
+  }
+  ::unlink(fifo.c_str());
+  // A pipe with a writer that would send 50 MB, read through its /dev/fd path.
+  std::signal(SIGPIPE, SIG_IGN);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::atomic<std::int64_t> written{0};
+  std::thread writer([&] {
+    const std::string chunk(1 << 16, ' ');
+    while (written < 50'000'000) {
+      const ssize_t n = ::write(fds[1], chunk.data(), chunk.size());
+      if (n <= 0) break;  // EPIPE: the reader has stopped
+      written += n;
+    }
+    ::close(fds[1]);
+  });
+  LoadResult r = load_scenario_file("/dev/fd/" + std::to_string(fds[0]));
+  ::close(fds[0]);  // the last reader: the writer's next write fails
+  writer.join();
+  ASSERT_EQ(r.diagnostics.all().size(), 1u) << dump(r.diagnostics);
+  EXPECT_NE(r.diagnostics.all()[0].message.find("more than 16777216 bytes"), std::string::npos)
+      << r.diagnostics.all()[0].message;
+  EXPECT_LT(written.load(), 20'000'000) << "the pipe was read far past the limit";
+}
+
+// Issue 16: max_threads 1000 (the maximum) took 195 s; above 100 a warning says what it costs.
+TEST(LoaderErrors, ManyThreadsWarnWithTheMeasuredCost) {
+  const std::string text = std::string(kMinimal) + "migration: { mover: EX07, max_threads: 101 }\n";
+  LoadResult r = load_scenario_text(text, "test.yaml");
+  EXPECT_FALSE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  const auto w = warnings(r.diagnostics);
+  ASSERT_EQ(w.size(), 1u) << dump(r.diagnostics);
+  EXPECT_EQ(w[0].format().rfind("test.yaml:23:40: warning: migration max_threads = 101: a real "
+                                "Move-Mailbox runs tens of threads",
+                                0),
+            0u)
+      << w[0].format();
+  LoadResult ok = load_scenario_text(
+      std::string(kMinimal) + "migration: { mover: EX07, max_threads: 100 }\n", "test.yaml");
+  EXPECT_TRUE(warnings(ok.diagnostics).empty()) << dump(ok.diagnostics);
+}
+
+// Issue 16: bytes YAML does not allow, and CR-only line endings, are named at their position
+// (yaml-cpp said "unknown escape character: j" for a NUL and "the scenario is empty" for CRs).
+TEST(LoaderErrors, ControlBytesAndCrOnlyLineEndings) {
+  std::string cr = kMinimal;
+  for (char& c : cr) {
+    if (c == '\n') c = '\r';
+  }
+  expect_at(load_one_error(cr), 1, 18, "lone CR (classic Mac line endings)");
+  std::string crlf;
+  for (char c : std::string(kMinimal)) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  load_ok(crlf);
+  std::string nul = std::string(kMinimal) + "description: \"a";
+  nul += '\0';
+  nul += "j\"\n";
+  expect_at(load_one_error(nul), 23, 16, "contains a NUL byte");
+  expect_at(load_one_error(std::string(kMinimal) + "description: a\x01"
+                                                   "b\n"),
+            23, 15, "control character 0x01");
+  // A tab is allowed where YAML allows it.
+  load_ok(std::string(kMinimal) + "description: \"a\tb\"\n");
 }
 
 TEST(LoaderFile, ReferenceScenarioLoadsClean) {

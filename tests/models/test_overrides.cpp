@@ -81,8 +81,15 @@ TEST(SplitAssignment, PathAndValue) {
   ASSERT_TRUE(split_assignment("checks.0=a == b", &path, &value, &error));
   EXPECT_EQ(path, "checks.0");
   EXPECT_EQ(value, "a == b");
-  ASSERT_TRUE(split_assignment("description=", &path, &value, &error));
-  EXPECT_EQ(value, "");
+  // Issue 16: an empty value loaded as null and silently meant the default; '""' is the empty
+  // string.
+  EXPECT_FALSE(split_assignment("description=", &path, &value, &error));
+  EXPECT_EQ(error,
+            "'description=' has no value after '=': give PATH=VALUE, e.g. "
+            "migration.max_threads=8");
+  EXPECT_FALSE(split_assignment("migration.max_threads= ", &path, &value, &error));
+  ASSERT_TRUE(split_assignment("description=\"\"", &path, &value, &error));
+  EXPECT_EQ(value, "\"\"");
   EXPECT_FALSE(split_assignment("migration.max_threads", &path, &value, &error));
   EXPECT_EQ(error, "'migration.max_threads' is not PATH=VALUE, e.g. migration.max_threads=8");
   EXPECT_FALSE(split_assignment("=8", &path, &value, &error));

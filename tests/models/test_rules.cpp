@@ -407,6 +407,38 @@ TEST(RuleL9, EmptySelectionIsAWarning) {
       has_warning(r.diagnostics, "batch 'wave1' selects no mailbox: database 'EX03/DB03' holds 0"));
 }
 
+// Issue 16: `mailboxes: 5000` from a database of 10 silently took the 10.
+TEST(RuleL9, ACountAboveTheDatabaseIsAPositionedWarning) {
+  LoadResult r =
+      load_checked(replace_once(kBase, "to: EX07/DB07 }", "to: EX07/DB07, mailboxes: 5000 }"));
+  EXPECT_FALSE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  ASSERT_TRUE(has_warning(r.diagnostics,
+                          "batch 'wave1' asks for 5000 mailboxes, but database "
+                          "'EX03/DB03' holds only 10: it takes those 10"))
+      << dump(r.diagnostics);
+  for (const Diagnostic& d : warnings(r.diagnostics)) {
+    if (contains(d.message, "asks for")) {
+      EXPECT_EQ(d.format().rfind("test.yaml:26:65: ", 0), 0u) << d.format();
+    }
+  }
+  // Exactly the database's count: no warning.
+  EXPECT_FALSE(has_warning(
+      load_checked(replace_once(kBase, "to: EX07/DB07 }", "to: EX07/DB07, mailboxes: 10 }"))
+          .diagnostics,
+      "asks for"));
+}
+
+// Issue 16: [HQ, Branch] and [Branch, HQ] with two bandwidths were both accepted.
+TEST(UniqueNames, OneLinkPerPairOfSitesWhicheverWayRound) {
+  const std::string two_sites = add_site(kBase, "Branch");
+  const std::string both = replace_once(
+      two_sites, "latency: 30 ms }\n",
+      "latency: 30 ms }\n  - { between: [Branch, HQ], bandwidth: 2 Mbps, latency: 30 ms }\n");
+  const Diagnostic d = expect_one_error(
+      both, "link 'Branch-HQ' joins sites 'Branch' and 'HQ', like link 'HQ-Branch'");
+  EXPECT_GT(d.pos.line, 0);
+}
+
 // ---- L10 ------------------------------------------------------------------------------------
 
 TEST(RuleL10, MoverOn2003) {
@@ -563,6 +595,7 @@ servers:
       server_yaml("LON07", "2007", "London", "mailbox, hub_transport, client_access") +
       server_yaml("DAL03", "2003", "Dallas", "mailbox, bridgehead") +
       server_yaml("DAL07", "2007", "Dallas", "mailbox, hub_transport, client_access") +
+      "migration: { mover: LON07, batches: [] }\n"
       "connectors:\n  routing_group:\n"
       "    - { between: [LON03, DAL03] }\n    - { between: [DAL03, DAL07] }\n";
   LoadResult r = load_checked(text);

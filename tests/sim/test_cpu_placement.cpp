@@ -155,7 +155,7 @@ calibration:
   item_server_time: 0 s
   rpc_server_time: 0 s
   tcp_window: 0 B
-simulation: {{ sample_interval: 10 s }}
+simulation: {{ sample_interval: 10 s, horizon: 3 d }}
 )",
                      workload);
 }

@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -166,4 +168,109 @@ TEST_F(InterruptedSweeps, ACrashingChildIsAFailedRowWithItsStderrTail) {
     EXPECT_NE(row.at("error").find("tracing/"), std::string::npos) << row.at("error");
     EXPECT_EQ(row.at("duration_s"), "");
   }
+}
+
+// ---- Issue 16: what an interrupted sweep leaves ------------------------------------------------
+
+namespace {
+
+// Processes whose command line mentions `needle` (the children of a sweep name its work dir).
+int processes_mentioning(const std::string& needle) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline", std::ios::binary);
+    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmd.find(needle) != std::string::npos) ++n;
+  }
+  return n;
+}
+
+pid_t start_sweep(const std::string& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    const std::string cmd = fmt::format("exec {} {} >/dev/null 2>&1", COEXLAB_BINARY, args);
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);
+  return pid;
+}
+
+// Waits until `pred` or 60 s.
+template <class P>
+bool eventually(P pred, int seconds = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return pred();
+}
+
+}  // namespace
+
+// SIGINT / SIGTERM of the sweep left coexlab-whatif-<pid> (22-26 MB) and running children.
+TEST_F(InterruptedSweeps, ASignalledSweepRemovesItsWorkDirAndItsChildren) {
+  const std::string file = write("s.yaml", scenario(40000));
+  for (const int sig : {SIGTERM, SIGINT}) {
+    SCOPED_TRACE(sig);
+    // The signal goes to the sweep alone, not to its children (as `kill PID` does).
+    const pid_t pid =
+        start_sweep(fmt::format("whatif {} --vary migration.max_threads=1,2,3,4 --jobs 2", file));
+    const fs::path work = fs::temp_directory_path() / fmt::format("coexlab-whatif-{}", pid);
+    ASSERT_TRUE(eventually([&] { return processes_mentioning(work.string() + "/") >= 2; }))
+        << "the children never started";
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), sig == SIGINT ? 130 : 143);
+    EXPECT_FALSE(fs::exists(work)) << work;
+    EXPECT_TRUE(eventually([&] { return processes_mentioning(work.string() + "/") == 0; }, 5))
+        << "children outlived the sweep";
+  }
+}
+
+// SIGKILL of the sweep: no handler runs, but the children die with it (PR_SET_PDEATHSIG) and
+// the next sweep removes the dead one's work directory.
+TEST_F(InterruptedSweeps, AKilledSweepsChildrenDieWithItAndTheNextSweepCleansUp) {
+  const std::string file = write("s.yaml", scenario(40000));
+  const pid_t pid =
+      start_sweep(fmt::format("whatif {} --vary migration.max_threads=1,2,3,4 --jobs 2", file));
+  const fs::path work = fs::temp_directory_path() / fmt::format("coexlab-whatif-{}", pid);
+  ASSERT_TRUE(eventually([&] { return processes_mentioning(work.string() + "/") >= 2; }));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_TRUE(eventually([&] { return processes_mentioning(work.string() + "/") == 0; }, 5))
+      << "children outlived the sweep";
+  ASSERT_TRUE(fs::exists(work));  // nothing could remove it
+  const std::string small = write("small.yaml", scenario(10));
+  ASSERT_EQ(run(fmt::format("whatif {} --vary migration.max_threads=1", small)), 0);
+  EXPECT_FALSE(fs::exists(work)) << "the dead sweep's work directory is still there";
+}
+
+// --resume kept whatif.csv.tmp-XXXXXX of an interrupted write, and read kept cells back
+// through stod: `01,02` came back as `1,2`.
+TEST_F(InterruptedSweeps, ResumeDropsStaleTempFilesAndKeepsCellsAsWritten) {
+  const std::string file = write("s.yaml", scenario(200));
+  const std::string vary = "--vary migration.max_threads=01,02,03,04 --jobs 1";
+  const fs::path whole = dir_ / "whole";
+  ASSERT_EQ(run(fmt::format("whatif {} {} --out {}", file, vary, whole.string())), 0);
+  const std::string expected = read(whole / "whatif.csv");
+  ASSERT_NE(expected.find(",01,"), std::string::npos) << expected;
+  // An interrupted run: the header and two rows kept, and a stale temporary file beside.
+  const fs::path part = dir_ / "part";
+  fs::create_directories(part);
+  std::istringstream lines(expected);
+  std::string kept, line;
+  for (int i = 0; i < 3 && std::getline(lines, line); ++i) kept += line + "\n";
+  std::ofstream(part / "whatif.csv") << kept;
+  std::ofstream(part / "whatif.csv.tmp-AbC123") << "half a file";
+  ASSERT_EQ(run(fmt::format("whatif {} {} --out {} --resume", file, vary, part.string())), 0);
+  EXPECT_EQ(read(part / "whatif.csv"), expected);
+  EXPECT_FALSE(fs::exists(part / "whatif.csv.tmp-AbC123"));
 }
