@@ -535,11 +535,12 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
                        std::llround(l.total), mail.mode, format_latency(l.mean),
                        format_latency(l.p95));
     if (mail.delayed_messages >= 0.5) {
-      out += fmt::format("  locked      {} messages waited for their mailbox's move: mean {}, "
-                         "longest {}\n",
-                         std::llround(mail.delayed_messages),
-                         format_latency(mail.delayed_seconds_sum / mail.delayed_messages),
-                         format_latency(mail.delayed_max_s));
+      out += fmt::format(
+          "  locked      {} messages waited for their mailbox's move: mean {}, "
+          "longest {}\n",
+          std::llround(mail.delayed_messages),
+          format_latency(mail.delayed_seconds_sum / mail.delayed_messages),
+          format_latency(mail.delayed_max_s));
     }
     std::string worst;
     double worst_p95 = -1;

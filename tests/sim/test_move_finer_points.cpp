@@ -129,3 +129,30 @@ TEST(ItemTimeVariation, IdenticalMailboxesDoNotMoveInLockstepAndKeepTheirDuratio
   const RunResult many = run(dir, "one-varied", lan(10, 1, "", "200 MB", 2000));
   EXPECT_NEAR(many.duration, one.duration, 1e-9 * one.duration);
 }
+
+TEST(RoundTrips, AWanMovesBytesInItsCountedRoundTripsNotAgainBehindAWindowCap) {
+  TempDir dir("coexlab-window");
+  // One 20 MB mailbox (500 items) from a branch 100 ms away (a 100 Mbps link): its items'
+  // round trips already carry the data, so by default the bytes cost only the link's time.
+  std::string yaml = lan(1, 1, "", "20 MB");
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    const auto at = yaml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    yaml.replace(at, from.size(), to);
+  };
+  replace("sites: [ { name: HQ, lan: { bandwidth: 10 Gbps, latency: 0.2 ms } } ]",
+          "sites: [ { name: HQ, lan: { bandwidth: 10 Gbps, latency: 0 ms } },\n"
+          "         { name: Branch, lan: { bandwidth: 10 Gbps, latency: 0 ms } } ]\n"
+          "links: [ { between: [HQ, Branch], bandwidth: 100 Mbps, latency: 100 ms } ]");
+  replace("  - name: OLD\n    version: 2003\n    site: HQ",
+          "  - name: OLD\n    version: 2003\n    site: Branch");
+  const RunResult counted_once = run(dir, "default", yaml);
+  std::string capped_yaml = yaml;
+  capped_yaml.replace(capped_yaml.find("bad_item_rate: 0"), 16,
+                      "bad_item_rate: 0, tcp_window: 64 KiB");
+  const RunResult capped = run(dir, "capped", capped_yaml);
+  // The cap would add the bytes at 64 KiB per 200 ms round trip, less their time on the link.
+  const double bytes = 20e6;
+  const double extra = bytes / (65536 / 0.2) - bytes / (100e6 / 8);
+  EXPECT_NEAR(capped.duration - counted_once.duration, extra, 0.03 * extra);
+}
