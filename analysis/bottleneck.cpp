@@ -332,7 +332,21 @@ class Estimator {
 
 std::vector<FactorEstimate> estimate_factors(const RunData& run, const MigrationMetrics& m) {
   if (!m.duration || !m.first_start || *m.duration <= 0) return {};
-  return Estimator(run, m).run();
+  // The summary, the run's text and the report each ask for the same run's estimate, and on a
+  // large run it costs a predictor per link variant: computed once per recording.
+  struct Cache {
+    const Recording* recording = nullptr;
+    size_t attempts = 0;
+    double end = -1;
+    std::vector<FactorEstimate> estimates;
+  };
+  static thread_local Cache cache;
+  const Recording& rec = run.recording;
+  if (cache.recording != &rec || cache.attempts != rec.attempts.size() ||
+      cache.end != rec.end_time.value) {
+    cache = {&rec, rec.attempts.size(), rec.end_time.value, Estimator(run, m).run()};
+  }
+  return cache.estimates;
 }
 
 }  // namespace coexlab
