@@ -175,7 +175,7 @@ std::string write_result_set(const std::string& dir, const std::vector<ResultFil
       if (err.empty() && ::fsync(fd) != 0) err = std::strerror(errno);
       ::close(fd);
       if (!err.empty()) {
-        err = "cannot write " + path + ": " + err;
+        err.insert(0, "cannot write " + path + ": ");
         break;
       }
     }
