@@ -221,12 +221,15 @@ TEST_F(Inventory, FilterErrors) {
 
 TEST_F(Inventory, SyntaxErrorsAndEncodings) {
   write("q.csv", "DisplayName,ItemCount,TotalItemSize\nA\"b,1,1B\n");
-  const Diagnostic* e = find_error(load("{ from: q.csv }").diagnostics, "a quote inside");
+  // (Each LoadResult is kept while its diagnostics are read: find_error points into them.)
+  const LoadResult quote = load("{ from: q.csv }");
+  const Diagnostic* e = find_error(quote.diagnostics, "a quote inside");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->pos.line, 2);
   EXPECT_EQ(e->pos.column, 2);
   write("open.csv", "DisplayName,ItemCount,TotalItemSize\n\"A,1,1B\n");
-  e = find_error(load("{ from: open.csv }").diagnostics, "never closed");
+  const LoadResult open = load("{ from: open.csv }");
+  e = find_error(open.diagnostics, "never closed");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->pos.line, 2);
   EXPECT_EQ(e->pos.column, 1);
@@ -240,7 +243,8 @@ TEST_F(Inventory, SyntaxErrorsAndEncodings) {
 
 TEST_F(Inventory, DuplicateIdentityIsAnError) {
   write("dup.csv", "DisplayName,ItemCount,TotalItemSize,MailboxGuid\nA,1,1B,g1\nB,1,1B,g1\n");
-  const Diagnostic* e = find_error(load("{ from: dup.csv }").diagnostics, "(MailboxGuid 'g1')");
+  const LoadResult dup = load("{ from: dup.csv }");
+  const Diagnostic* e = find_error(dup.diagnostics, "(MailboxGuid 'g1')");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->pos.line, 3);
   // Without a MailboxGuid or LegacyDN, two users may share a display name: a warning.

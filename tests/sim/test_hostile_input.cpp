@@ -442,6 +442,10 @@ TEST_F(HostileInput, ASignalAtAnyMomentLeavesTheOldSetOrTheNewOne) {
 // utilisation.csv was built whole in memory (a 1.14 GB file took 2.3 GB of RSS): it is
 // streamed, so the peak RSS stays below the file's size plus a margin.
 TEST_F(HostileInput, UtilisationCsvIsStreamedNotBuiltInMemory) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's shadow memory and quarantine dwarf the figure this test reads.
+  GTEST_SKIP() << "peak RSS is not meaningful under AddressSanitizer";
+#endif
   // One 1 TB mailbox over 1 Mbps NICs: 117 days of moves, sampled every minute.
   std::string text =
       scenario_text("hostile", "simulation: { sample_interval: 60 s, horizon: 140 d }\n", 1);
