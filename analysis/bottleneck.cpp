@@ -18,7 +18,7 @@ namespace coexlab {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kWeekMinutes = kMinutesPerWeek;
+constexpr double kWeekSeconds = kMinutesPerWeek * 60.0;
 
 // One request as the queueing model sees it: a delay (route latency, RPC round trips and
 // store time), its transfer time alone, and its demand on each station (seconds of the
@@ -122,7 +122,7 @@ class Estimator {
     windowed_ = !s.migration.windows.empty();
     // Far enough for any variant to finish: a variant is faster than the run, but the walk of
     // the calibration may look further.
-    span_ = std::max(s.simulation.horizon.value, *m.last_end) * 4 + 4 * kWeekMinutes * 60;
+    span_ = std::max(s.simulation.horizon.value, *m.last_end) * 4 + 4 * kWeekSeconds;
     open_ = expand_windows(s.migration.windows, s.start, Seconds{span_});
   }
 
@@ -280,9 +280,8 @@ class Estimator {
     const auto cap = [&limit](const std::optional<int>& per, size_t n) {
       if (per) limit = std::min(limit, long(*per) * long(n));
     };
-    const CostModel& cost = cost_;
-    if (cost.store_rpc_concurrency > 0) {  // a store's concurrent RPC requests
-      const auto store = std::optional<int>(int(cost.store_rpc_concurrency));
+    if (cost_.store_rpc_concurrency > 0) {  // a store's concurrent RPC requests
+      const auto store = std::optional<int>(int(cost_.store_rpc_concurrency));
       cap(store, src.size());
       cap(store, tgt.size());
     }
