@@ -21,8 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!spec.error.empty()) return 0;
   std::string again;
   for (const LogSetting& s : spec.settings) {
+    if (!again.empty()) again += ' ';  // one space between, none after: never longer than text
     if (s.property == "no_loc") {
-      again += "no_loc ";
+      again += "no_loc";
       continue;
     }
     if (s.property != "thres" && s.property != "fmt" && s.property != "app" &&
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::abort();
     }
     if (s.category.empty() || (s.property == "app" && s.file.empty())) std::abort();
-    again += s.category + "." + s.property + ":" + s.value + " ";
+    again += s.category + "." + s.property + ":" + s.value;
   }
   const LogSpec second = parse_log_spec(again);
   if (!second.error.empty() || second.settings.size() != spec.settings.size()) {
