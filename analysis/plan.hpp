@@ -1,5 +1,5 @@
 // The wave plan (SPEC §5.5): the simulated schedule turned into what an administrator runs.
-// Pure C++ over the recording (no SimGrid); `coexlab plan` (sim/commands/plan.cpp) writes
+// Pure C++ over the recording (no SimGrid); `coexlab plan` (cli/commands/plan.cpp) writes
 // plan.csv, waves.csv and plan.ps1 from it. The rules, precisely (docs/outputs.md, "plan"):
 //
 // - Windows are the move windows as intervals (expand_windows, up to the horizon; no windows:
