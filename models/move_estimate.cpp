@@ -25,10 +25,7 @@ MoveEstimator::MoveEstimator(const Scenario& s, const CostModel& cost,
   path_of_.resize(queue.size());
   predicted_.resize(queue.size());
   for (const MoveRequest& r : queue) {
-    const auto q = static_cast<size_t>(r.queue_index);
-    path_of_[q] = &paths_.at({r.source_server, r.target_server});
-    const Mailbox& m = mailboxes[static_cast<size_t>(r.mailbox)];
-    predicted_[q] = predict(*path_of_[q], m.size, m.items).value;
+    path_of_[static_cast<size_t>(r.queue_index)] = &paths_.at({r.source_server, r.target_server});
   }
 }
 
@@ -111,12 +108,18 @@ const MovePath& MoveEstimator::path_of(int queue_index) const {
 }
 
 Seconds MoveEstimator::predicted_duration(int queue_index) const {
-  return Seconds{predicted_.at(static_cast<size_t>(queue_index))};
+  std::optional<Seconds>& cached = predicted_.at(static_cast<size_t>(queue_index));
+  if (!cached) {
+    const MoveRequest& r = queue_[static_cast<size_t>(queue_index)];
+    const Mailbox& m = mailboxes_[static_cast<size_t>(r.mailbox)];
+    cached = predict(path_of(queue_index), m.size, m.items);
+  }
+  return *cached;
 }
 
 BytesPerSecond MoveEstimator::predicted_rate(int queue_index) const {
   const MoveRequest& r = queue_.at(static_cast<size_t>(queue_index));
-  const double seconds = predicted_.at(static_cast<size_t>(queue_index));
+  const double seconds = predicted_duration(queue_index).value;
   if (seconds <= 0) return BytesPerSecond{0};
   return BytesPerSecond{mailboxes_[static_cast<size_t>(r.mailbox)].size.value / seconds};
 }

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,7 +76,8 @@ class MoveEstimator {
   const MovePath& path(int source_server, int target_server) const;
   const MovePath& path_of(int queue_index) const;
 
-  // Seconds a request's move takes alone on the platform (see the header comment).
+  // Seconds a request's move takes alone on the platform (see the header comment). Computed
+  // on first use: a scheduler that never asks (fifo) pays nothing.
   Seconds predicted_duration(int queue_index) const;
   // Its mean rate alone: size / predicted duration (what it asks of each resource it crosses).
   BytesPerSecond predicted_rate(int queue_index) const;
@@ -96,8 +98,8 @@ class MoveEstimator {
   std::vector<RateResource> resources_;
   std::map<std::string, int> resource_index_;
   std::map<std::pair<int, int>, MovePath> paths_;
-  std::vector<const MovePath*> path_of_;  // by queue index
-  std::vector<double> predicted_;         // seconds, by queue index
+  std::vector<const MovePath*> path_of_;                   // by queue index
+  mutable std::vector<std::optional<Seconds>> predicted_;  // by queue index, once asked
 };
 
 }  // namespace coexlab
