@@ -347,7 +347,7 @@ class BoundModel {
 
  private:
   static void raise(LowerBound& best, double seconds, const std::string& binding) {
-    if (seconds > best.seconds) best = {seconds, binding};
+    if (seconds > best.duration_s) best = {seconds, binding};
   }
 
   static std::vector<double> pick_thresholds(const std::vector<double>& descending) {
@@ -411,7 +411,7 @@ class BoundModel {
 }  // namespace
 
 bool LowerBound::finite() const {
-  return std::isfinite(seconds);
+  return std::isfinite(duration_s);
 }
 
 LowerBound migration_lower_bound(const LowerBoundInput& in, std::optional<Seconds> first_start) {
@@ -423,25 +423,6 @@ LowerBound migration_lower_bound(const LowerBoundInput& in, std::optional<Second
       return first_start ? model.from(open, first_start->value) : model.without_origin(open);
     } catch (const NeedMoreWindows&) {
       if (until > kLongestPlan) return {kInf, "the windows cannot hold the work within a century"};
-    }
-  }
-}
-
-std::optional<Seconds> earliest_first_start(const Scenario& s,
-                                            const std::vector<MoveRequest>& queue) {
-  if (queue.empty()) return std::nullopt;
-  double latest = s.simulation.horizon.value;
-  for (const MoveRequest& r : queue) latest = std::max(latest, r.not_before.value);
-  for (double until = latest + 3 * kWeek;; until *= 2) {
-    try {
-      const OpenTime open(s, until);
-      double first = kInf;
-      for (const MoveRequest& r : queue)
-        first = std::min(first, open.first_open(std::max(0.0, r.not_before.value)));
-      if (first == kInf) return std::nullopt;
-      return Seconds{first};
-    } catch (const NeedMoreWindows&) {
-      if (until > kLongestPlan) return std::nullopt;
     }
   }
 }
@@ -472,7 +453,7 @@ std::optional<double> run_lower_bound(const RunData& run) {
   if (!m.first_start) return std::nullopt;
   const LowerBound b = migration_lower_bound(lower_bound_input(run), Seconds{*m.first_start});
   if (!b.finite()) return std::nullopt;
-  return b.seconds;
+  return b.duration_s;
 }
 
 }  // namespace coexlab

@@ -43,9 +43,9 @@ struct LowerBoundInput {
 };
 
 struct LowerBound {
-  // Seconds; +infinity when the windows can never hold the work (under `cancel`, a move
-  // longer than every window; or absolute windows that end too soon).
-  double seconds = 0;
+  // The shortest possible duration; +infinity when the windows can never hold the work (under
+  // `cancel`, a move longer than every window; or absolute windows that end too soon).
+  double duration_s = 0;
   std::string
       binding;  // the term that gives it: a resource id, "mailbox ID", "migration/threads", ...
   bool finite() const;
@@ -57,12 +57,6 @@ struct LowerBound {
 // windows or not_before (windows still make a `cancel` migration impossible when a move is
 // longer than every window).
 LowerBound migration_lower_bound(const LowerBoundInput& in, std::optional<Seconds> first_start);
-
-// The first instant any move can start: the first open window time at or after the earliest
-// not_before (and 0). Schedulers that never wait while a request is eligible (fifo,
-// largest_first) start there; nullopt when no window opens again.
-std::optional<Seconds> earliest_first_start(const Scenario& s,
-                                            const std::vector<MoveRequest>& queue);
 
 // The input for a finished run: a failed mailbox's final attempt counted by the bytes it
 // copied and the items that certainly preceded its unreadable one.

@@ -63,7 +63,7 @@ class MoveScheduler {
 
 struct SchedulerInfo {
   std::string_view name;
-  std::string_view summary;
+  std::string_view summary;  // its idea in a line (the JSON Schema's help on migration.scheduler)
   std::function<std::unique_ptr<MoveScheduler>()> make;
 };
 

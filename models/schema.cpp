@@ -387,7 +387,11 @@ json workload() {
 
 json migration() {
   json schedulers = json::array();
-  for (std::string_view s : scheduler_names()) schedulers.push_back(s);
+  std::string scheduler_help = "which queued mailbox moves next; default fifo";
+  for (const SchedulerInfo& s : scheduler_registry()) {
+    schedulers.push_back(s.name);
+    scheduler_help += fmt::format("; {}: {}", s.name, s.summary);
+  }
   json throttles =
       object("concurrency limits on top of max_threads; default none",
              {{"per_source_database", integer("moves at a time per source database", 1, 1'000'000)},
@@ -422,7 +426,7 @@ json migration() {
       "the move plan",
       {{"mover", name("the 2007 server (not an Edge) that runs Move-Mailbox")},
        {"max_threads", integer("mailboxes moved at a time; default 4", 1, Limits::kMaxThreads)},
-       {"scheduler", enumeration("which queued mailbox moves next; default fifo", schedulers)},
+       {"scheduler", enumeration(scheduler_help, schedulers)},
        {"throttles", std::move(throttles)},
        {"bad_item_limit", integer("unreadable items a mailbox may lose; past it the move "
                                   "fails; default 0",

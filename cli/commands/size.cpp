@@ -278,7 +278,7 @@ int size(const SizeOptions& o) {
     const std::vector<MoveRequest> queue = build_move_queue(s, mailboxes);
     if (queue.empty()) return std::nullopt;
     const LowerBound bound = migration_lower_bound({s, mailboxes, queue, {}}, std::nullopt);
-    if (bound.finite() && bound.seconds * (1 - kRounding) - 1e-6 <= target.value)
+    if (bound.finite() && bound.duration_s * (1 - kRounding) - 1e-6 <= target.value)
       return std::nullopt;
     VariantResult r;
     r.index = int(i);
@@ -288,7 +288,7 @@ int size(const SizeOptions& o) {
     row["pruned"] = true;
     row["target_value"] = nullptr;
     row["duration_s"] = nullptr;
-    row["lower_bound_s"] = bound.finite() ? ojson(bound.seconds) : ojson(nullptr);
+    row["lower_bound_s"] = bound.finite() ? ojson(bound.duration_s) : ojson(nullptr);
     row["bottleneck"] = bound.binding;
     row["completed"] = nullptr;
     return row;

@@ -24,6 +24,7 @@
 #include "loader.hpp"
 #include "rules.hpp"
 #include "scenario_keys.hpp"
+#include "scheduler.hpp"
 #include "schema.hpp"
 #include "units.hpp"
 
@@ -444,6 +445,14 @@ TEST(Schema, CalibrationPropertiesComeFromTheRegistry) {
     }
   }
   EXPECT_EQ(schema_keys(cal), expected);
+}
+
+TEST(Schema, SchedulerHelpComesFromTheRegistry) {
+  const json& mig = *walked().objects.at("migration");
+  const std::string help = mig["properties"]["scheduler"].value("description", "");
+  for (const coexlab::SchedulerInfo& s : coexlab::scheduler_registry()) {
+    EXPECT_NE(help.find(fmt::format("{}: {}", s.name, s.summary)), std::string::npos) << s.name;
+  }
 }
 
 TEST(Schema, KitchenSinkUsesEveryKeyAndIsValid) {

@@ -58,7 +58,7 @@ std::optional<double> expect_bound_holds(const Simulated& s) {
   // The bound without a known first start is weaker, and so holds too.
   const LowerBound any_start = migration_lower_bound(input_of(s), std::nullopt);
   if (bound && any_start.finite()) {
-    EXPECT_LE(any_start.seconds, *bound * (1 + kRounding) + 1e-6);
+    EXPECT_LE(any_start.duration_s, *bound * (1 + kRounding) + 1e-6);
   }
   return bound;
 }
@@ -277,7 +277,7 @@ TEST(LowerBoundTerms, FinishLetsALongMoveStartInAShortWindow) {
   windows: [ { from: Sat 08:00, to: Sat 08:10 } ]
   batches: [ { from: OLD/DB, to: NEW/DB } ])");
   const LowerBound b = bound_of(yaml, 12 * 3600.0);
-  coexlab::test::expect_exact(b.seconds, kRoute + 4.5e9 / kWanBytesPerSecond, "one move, whole");
+  coexlab::test::expect_exact(b.duration_s, kRoute + 4.5e9 / kWanBytesPerSecond, "one move, whole");
 }
 
 TEST(LowerBoundTerms, CancelNeedsAWindowTheMoveFitsIn) {
@@ -291,7 +291,7 @@ TEST(LowerBoundTerms, CancelNeedsAWindowTheMoveFitsIn) {
   const std::string with_sunday = two_site(1, "4.5 GB", R"(  on_window_end: cancel
   windows: [ { from: Sat 08:00, to: Sat 08:10 }, { from: Sun 08:00, to: Sun 10:00 } ]
   batches: [ { from: OLD/DB, to: NEW/DB } ])");
-  coexlab::test::expect_exact(bound_of(with_sunday, 12 * 3600.0).seconds,
+  coexlab::test::expect_exact(bound_of(with_sunday, 12 * 3600.0).duration_s,
                               24 * 3600.0 + kRoute + 3600,
                               "from Saturday's start to Sunday's end of the move");
 }
@@ -302,10 +302,10 @@ TEST(LowerBoundTerms, ThreadLimitIsTotalTimeOverThreads) {
   const std::string yaml = two_site(4, "1 MB", R"(  max_threads: 1
   batches: [ { from: OLD/DB, to: NEW/DB } ])");
   const LowerBound b = bound_of(yaml, 0.0);
-  coexlab::test::expect_exact(b.seconds, 4 * (kRoute + 1e6 / kWanBytesPerSecond), "threads");
+  coexlab::test::expect_exact(b.duration_s, 4 * (kRoute + 1e6 / kWanBytesPerSecond), "threads");
   EXPECT_EQ(b.binding, "migration/threads");
   const auto s = simulate_yaml(yaml);
-  coexlab::test::expect_exact(*s.metrics().duration, b.seconds,
+  coexlab::test::expect_exact(*s.metrics().duration, b.duration_s,
                               "simulated: exactly the thread term");
 }
 
@@ -313,7 +313,7 @@ TEST(LowerBoundTerms, ResourceTermCountsEveryMoveOnTheLink) {
   const std::string yaml = two_site(4, "100 MB", R"(  max_threads: 4
   batches: [ { from: OLD/DB, to: NEW/DB } ])");
   const LowerBound b = bound_of(yaml, 0.0);
-  coexlab::test::expect_exact(b.seconds, kRoute + 4 * 100e6 / kWanBytesPerSecond,
+  coexlab::test::expect_exact(b.duration_s, kRoute + 4 * 100e6 / kWanBytesPerSecond,
                               "the link's term");
   EXPECT_EQ(b.binding, "link/A-B:up");
 }
@@ -329,11 +329,11 @@ TEST(LowerBoundTerms, NotBeforeDelaysTheWorkReleasedLater) {
                "    databases: [ { name: DB, mailboxes: { count: 1, size: 100 MB } },\n"
                "                 { name: DB2, mailboxes: { count: 1, size: 100 MB } } ]\n");
   const LowerBound from_start = bound_of(yaml, 0.0);
-  coexlab::test::expect_exact(from_start.seconds, 7 * 86400.0 + kRoute + 80,
+  coexlab::test::expect_exact(from_start.duration_s, 7 * 86400.0 + kRoute + 80,
                               "a week, then the second move");
   // A scheduler could wait for the second batch and start both together: without a known
   // first start the bound keeps only what holds anyway (both moves through the link).
-  coexlab::test::expect_exact(bound_of(yaml, std::nullopt).seconds, kRoute + 160,
+  coexlab::test::expect_exact(bound_of(yaml, std::nullopt).duration_s, kRoute + 160,
                               "any first start");
 }
 
@@ -350,10 +350,10 @@ TEST(LowerBoundTerms, FinishOverrunIsBoundedByTheMovesRunningAtTheWindowEnd) {
     - { from: Tue 08:00, to: Tue 08:01 }
   batches: [ { from: OLD/DB, to: NEW/DB } ])");
   const LowerBound b = bound_of(yaml, 12 * 3600.0);
-  EXPECT_GE(b.seconds, 86400.0) << b.binding;
+  EXPECT_GE(b.duration_s, 86400.0) << b.binding;
   const auto s = simulate_yaml(yaml);
   ASSERT_TRUE(s.metrics().completed);
-  EXPECT_GE(*s.metrics().duration, b.seconds);
+  EXPECT_GE(*s.metrics().duration, b.duration_s);
 }
 
 // A flow that crosses one resource twice uses it twice: the bound counts it so, and the
@@ -392,7 +392,7 @@ calibration: { mode: ideal }
 )";
   const double expected =
       2e-3 + 2 * 50e6 / (10e6 / 8);  // two legs of 1 ms; 50 MB twice over 10 Mbps
-  coexlab::test::expect_exact(bound_of(yaml, 0.0).seconds, expected, "bound");
+  coexlab::test::expect_exact(bound_of(yaml, 0.0).duration_s, expected, "bound");
   const auto s = simulate_yaml(yaml);
   coexlab::test::expect_exact(*s.metrics().duration, expected, "simulated");
 }
@@ -423,7 +423,7 @@ migration: { mover: NEW, batches: [ { from: NEW/DB1, to: NEW/DB2 } ] }
 calibration: { mode: ideal }
 )";
   const double expected = 2 * 20e6 / (100 * 8192.0);  // mover = source = target: no network leg
-  coexlab::test::expect_exact(bound_of(yaml, 0.0).seconds, expected, "bound");
+  coexlab::test::expect_exact(bound_of(yaml, 0.0).duration_s, expected, "bound");
   const auto s = simulate_yaml(yaml);
   coexlab::test::expect_exact(*s.metrics().duration, expected, "simulated");
 }
