@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "units.hpp"
@@ -37,13 +38,36 @@ struct ResourceSeries {
   std::vector<double> samples;
 };
 
+enum class EventKind { dismount, remount, failure };
+std::string_view to_string(EventKind k);  // summary.json migration.events[].kind
+
+enum class EventCause {
+  log_disk_full,       // dismount: the transaction logs filled the log disk
+  database_disk_full,  // dismount: a chunk did not fit on the database disk
+  logs_truncated,      // remount: a backup truncated the logs
+  bad_items,           // failure: a mailbox's unreadable items exceeded bad_item_limit
+};
+
+// What happened, as data; describe() renders the text for people where it is printed.
 struct SimEvent {
   units::Seconds time{0};
-  std::string kind;      // dismount, remount, failure
-  std::string what;      // for people: the server or mailbox, with detail
+  EventKind kind = EventKind::failure;
+  EventCause cause = EventCause::bad_items;
   std::string server;    // the server concerned ("" for a mailbox's failure)
-  std::string resource;  // dismount: what filled, "SERVER/log_space" or "SERVER/database_space"
+  std::string mailbox;   // the mailbox's id (failure; "" otherwise)
+  std::string resource;  // dismount, remount: what filled, "SERVER/log_space" or
+                         // "SERVER/database_space" ("" for a failure)
+  // The figures the text quotes: space in use and capacity of what filled, and the chunk that
+  // did not fit (database_disk_full); no backup configured (log_disk_full: never remounts).
+  units::Bytes used{0};
+  units::Bytes capacity{0};
+  units::Bytes needed{0};
+  bool no_backup = false;
+  int bad_items = 0;       // failure: unreadable items met
+  int bad_item_limit = 0;  // failure: migration.bad_item_limit
 };
+// For people: "SERVER: log disk full (...); databases dismounted until ...".
+std::string describe(const SimEvent& e);
 
 // Why the simulation of the migration ended (summary.json migration.stopped_by).
 enum class StopReason {

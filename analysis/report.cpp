@@ -429,8 +429,8 @@ std::string log_space_section(const RunData& run, const std::vector<Interval>& w
     const std::string server = r.id.substr(0, r.id.find('/'));
     std::vector<Marker> dismounts;
     for (const SimEvent& e : run.recording.events) {
-      if (e.kind == "dismount" && e.what.rfind(server + ":", 0) == 0)
-        dismounts.push_back({e.time.value, e.what});
+      if (e.kind == EventKind::dismount && e.server == server)
+        dismounts.push_back({e.time.value, describe(e)});
     }
     std::string caption = fmt::format("{} — peak {}", r.id, percent(*hi));
     if (r.capacity) caption += " of " + units::format_bytes(Bytes{*r.capacity});
@@ -544,8 +544,8 @@ std::string events_section(const RunData& run) {
   out += "<table>\n<tr><th class=\"n\">time</th><th>event</th><th>what</th></tr>\n";
   for (size_t i = 0; i < events.size() && i < kMaxEvents; ++i) {
     out += fmt::format("<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                       escape(at(events[i].time.value)), escape(events[i].kind),
-                       escape(events[i].what));
+                       escape(at(events[i].time.value)), escape(to_string(events[i].kind)),
+                       escape(describe(events[i])));
   }
   out += "</table>\n";
   if (events.size() > kMaxEvents) {

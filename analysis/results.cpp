@@ -155,11 +155,10 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
 Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
   // A dismount stopped the moves outright: what filled comes first.
   for (const SimEvent& e : run.recording.events) {
-    if (e.kind != "dismount") continue;
-    const bool database = e.resource.size() > 15 &&
-                          e.resource.compare(e.resource.size() - 15, 15, "/database_space") == 0;
+    if (e.kind != EventKind::dismount) continue;
+    const bool database = e.cause == EventCause::database_disk_full;
     return {e.resource, std::string(database ? "the database disk" : "the log disk") +
-                            " filled and dismounted the databases: " + e.what};
+                            " filled and dismounted the databases: " + describe(e)};
   }
   if (!m.duration) return {"", "no move ran"};
   const std::vector<FactorEstimate> ranked = estimate_factors(run, m);  // analysis/bottleneck.hpp
@@ -347,8 +346,8 @@ json summary_json(const RunData& run, const json& checks) {
   };
   for (const SimEvent& e : run.recording.events) {
     events.push_back({{"time_s", e.time.value},
-                      {"kind", e.kind},
-                      {"what", e.what},
+                      {"kind", to_string(e.kind)},
+                      {"what", describe(e)},
                       {"server", text_or_null(e.server)},
                       {"resource", text_or_null(e.resource)}});
   }
@@ -554,9 +553,9 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
     if (!worst.empty()) out += fmt::format("  worst path  {}\n", worst);
   }
   for (const SimEvent& e : run.recording.events) {
-    if (e.kind != "failure")
-      out +=
-          fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time), e.kind, e.what);
+    if (e.kind != EventKind::failure)
+      out += fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time),
+                         to_string(e.kind), describe(e));
   }
   if (!out_dir.empty()) out += fmt::format("  results     {}/\n", out_dir);
   return out;

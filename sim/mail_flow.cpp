@@ -130,17 +130,16 @@ struct HubState {
 class MailFlowModel final : public MoveObserver {
  public:
   MailFlowModel(const Scenario& s, const CostModel& cost, Platform& platform,
-                const SiteGraph& graph, Recording& rec, std::vector<ServerState>& servers,
-                const std::vector<Mailbox>& mailboxes, MigrationModel& migration)
+                const SiteGraph& graph, Recording& rec, Storage& storage,
+                const std::vector<Mailbox>& mailboxes)
       : s_(s),
         cost_(cost),
         platform_(platform),
         graph_(graph),
         router_(s, graph),
         rec_(rec),
-        servers_(servers),
+        storage_(storage),
         mailboxes_(mailboxes),
-        migration_(migration),
         arrivals_(s.seed, "mail/arrivals"),
         recipients_(s.seed, "mail/recipients"),
         service_(s.seed, "mail/service") {
@@ -609,7 +608,7 @@ class MailFlowModel final : public MoveObserver {
     for (const auto& [key, p] : pops_) cache[size_t(key.first)] += p.cache;
     for (const auto& [key, p] : pops_) {
       const int server = key.first;
-      if (p.users <= 0.5 || !servers_[size_t(server)].mounted()) continue;
+      if (p.users <= 0.5 || !storage_.mounted(server)) continue;
       const Server& sv = s_.servers[size_t(server)];
       const int site = db_site_[size_t(key.second)];
       const double f = site_factor_[size_t(site)];
@@ -645,14 +644,7 @@ class MailFlowModel final : public MoveObserver {
   }
 
   void add_log_space(int server, double bytes) {
-    const LogDisk& disk = s_.servers[size_t(server)].hardware.log_disk;
-    if (disk.circular_logging || bytes <= 0) return;
-    ServerState& st = servers_[size_t(server)];
-    st.log_used += bytes;
-    if (st.log_used > disk.capacity.value) {
-      st.log_used = disk.capacity.value;
-      dismount_full_log_disk(migration_, server);
-    }
+    storage_.write_user_logs(server, bytes, Seconds{sg4::Engine::get_clock()});
   }
 
   // The interval's loads: each link gives up the users' rate for the interval (at most 98 %
@@ -786,7 +778,7 @@ class MailFlowModel final : public MoveObserver {
     std::vector<Source> sources;
     double total = 0;
     for (const auto& [key, p] : pops_) {
-      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted()) continue;
+      if (p.users <= 0.5 || !storage_.mounted(key.first)) continue;
       const double f = site_factor_[size_t(db_site_[size_t(key.second)])] / kDay;
       if (p.sent > 0) {
         sources.push_back({key.first, key.second, false, p.sent * f, p.sent_bytes / p.sent});
@@ -925,7 +917,7 @@ class MailFlowModel final : public MoveObserver {
     std::map<int, double> held_now;  // path id -> messages held for mailboxes being moved
     const RecipientMix& mix = s_.workload.recipients;
     for (const auto& [key, p] : pops_) {
-      if (p.users <= 0.5 || !servers_[size_t(key.first)].mounted()) continue;
+      if (p.users <= 0.5 || !storage_.mounted(key.first)) continue;
       const int server = key.first;
       const int o = key.second;
       const double share = site_factor_[size_t(db_site_[size_t(o)])] * dt / kDay;
@@ -1076,9 +1068,8 @@ class MailFlowModel final : public MoveObserver {
   const SiteGraph& graph_;
   MailRouter router_;
   Recording& rec_;
-  std::vector<ServerState>& servers_;
+  Storage& storage_;
   const std::vector<Mailbox>& mailboxes_;
-  MigrationModel& migration_;
   RandomStream arrivals_, recipients_, service_;
   MailFlowMode mode_ = MailFlowMode::aggregate;
   double interval_ = 300;
@@ -1205,12 +1196,9 @@ MailFlowMode mail_flow_mode(const Scenario& s, const CostModel& cost,
 
 std::shared_ptr<MailFlowModel> prepare_mail_flow(const Scenario& s, const CostModel& cost,
                                                  Platform& platform, const SiteGraph& graph,
-                                                 Recording& recording,
-                                                 std::vector<ServerState>& servers,
-                                                 const std::vector<Mailbox>& mailboxes,
-                                                 MigrationModel& migration) {
-  return std::make_shared<MailFlowModel>(s, cost, platform, graph, recording, servers, mailboxes,
-                                         migration);
+                                                 Recording& recording, Storage& storage,
+                                                 const std::vector<Mailbox>& mailboxes) {
+  return std::make_shared<MailFlowModel>(s, cost, platform, graph, recording, storage, mailboxes);
 }
 
 MoveObserver& mail_flow_observer(MailFlowModel& m) {

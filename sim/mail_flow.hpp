@@ -30,6 +30,7 @@
 #include "recording.hpp"
 #include "scenario.hpp"
 #include "site_graph.hpp"
+#include "storage.hpp"
 
 namespace coexlab::sim {
 
@@ -41,14 +42,12 @@ bool has_mail_flow(const Scenario& s, const CostModel& cost);
 MailFlowMode mail_flow_mode(const Scenario& s, const CostModel& cost,
                             const std::vector<Mailbox>& mailboxes);
 
-// Creates the channels (before Platform::seal). `migration` is told of log disks that the
-// users' logs fill. The model lives until the engine is done.
+// Creates the channels (before Platform::seal). The users' logs fill `storage`'s log disks
+// (sim/storage.hpp). The model lives until the engine is done.
 std::shared_ptr<MailFlowModel> prepare_mail_flow(const Scenario& s, const CostModel& cost,
                                                  Platform& platform, const SiteGraph& graph,
-                                                 Recording& recording,
-                                                 std::vector<ServerState>& servers,
-                                                 const std::vector<Mailbox>& mailboxes,
-                                                 MigrationModel& migration);
+                                                 Recording& recording, Storage& storage,
+                                                 const std::vector<Mailbox>& mailboxes);
 // The moves tell it who is offline and where each mailbox lives.
 MoveObserver& mail_flow_observer(MailFlowModel& m);
 // Bytes of the users' background traffic on a link until `now`, beside the flows SimGrid

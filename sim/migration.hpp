@@ -1,5 +1,6 @@
 // The Move-Mailbox model (SPEC §1): a pool of `max_threads` mover threads takes requests
-// from the queue as the scheduler picks them, and moves each one as a chunked pipeline:
+// from the queue as the dispatcher and its scheduler pick them (models/dispatcher.hpp), and
+// moves each one as a chunked pipeline:
 //
 //   once per move:   the route latency (source -> mover -> target), connection set-up
 //   per chunk:       items x (RPC round trips per item x both legs' RTT + store time per item)
@@ -9,37 +10,31 @@
 //                    beside the per-item page I/O on both databases and the CPU work on
 //                    source, mover and target.
 //
-// The target's transaction logs fill with the moved bytes unless circular logging is on; a
-// full log disk dismounts that server's databases until a backup truncates the logs; a chunk
-// that does not fit on the target's database disk dismounts its databases for good. Moves
-// start only inside a window; on its end they finish or are cancelled (rolled back and
-// requeued in place). Bad items past bad_item_limit fail a mailbox.
+// A chunk reserves room on the target's log and database disks first (sim/storage.hpp): a
+// full disk dismounts the target's databases. Moves start only inside a window; on its end
+// they finish or are cancelled (rolled back and requeued in place). Bad items past
+// bad_item_limit fail a mailbox.
 #pragma once
 
+#include <deque>
+#include <map>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "calibration.hpp"
+#include "dispatcher.hpp"
 #include "mailboxes.hpp"
+#include "move_cost.hpp"
 #include "platform.hpp"
 #include "recording.hpp"
 #include "scenario.hpp"
 #include "scheduler.hpp"
+#include "storage.hpp"
 #include "windows.hpp"
 
 namespace coexlab::sim {
-
-// Per-server levels that the moves (and later the users) change.
-struct ServerState {
-  double log_used = 0;         // bytes of transaction logs not yet truncated
-  double database_used = 0;    // bytes in the databases (and reserved by chunks under way)
-  bool log_full = false;       // dismounted by a full log disk, until a backup truncates the logs
-  bool database_full = false;  // dismounted by a full database disk: for good (nothing in the
-                               // run frees the space; an administrator would have to)
-  bool mounted() const { return !log_full && !database_full; }
-};
-
-class MigrationModel;
 
 // Told when a mailbox goes offline for a move and where it lives when the attempt ends (the
 // users' load follows their mailboxes: sim/mail_flow.hpp).
@@ -51,23 +46,74 @@ class MoveObserver {
   virtual void move_ended(int mailbox, int server, int database) = 0;
 };
 
-// Creates the channels the moves need (before Platform::seal) and, after sealing, the
-// actors. The model lives until the engine is done; read the recording afterwards.
-// `scheduler`: nullptr takes migration.scheduler from the registry.
-std::shared_ptr<MigrationModel> prepare_migration(
-    const Scenario& s, const CostModel& cost, Platform& platform, Recording& recording,
-    std::vector<ServerState>& servers, std::unique_ptr<MoveScheduler> scheduler = nullptr);
-void start_migration(const std::shared_ptr<MigrationModel>& model);
-// Closes the rows of moves still running as unfinished; returns the end of the simulated
-// period (the last mover thread's stop).
-double finish_migration(const std::shared_ptr<MigrationModel>& model, double engine_clock);
+// Where a move runs its data flow: the channel over the whole path (the predictor's view of
+// the same path is coexlab::MovePath, models/move_estimate.hpp).
+struct MoveChannel {
+  Channel data;
+  Seconds setup_latency{0};  // one way, source -> mover -> target
+  Seconds rtt_sum{0};        // round trip of the source leg + round trip of the target leg
+  Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
+};
 
-void set_move_observer(MigrationModel& m, MoveObserver* observer);
-// A log disk that something else filled (the users' logs): dismounts like a move would.
-void dismount_full_log_disk(MigrationModel& m, int server);
+class MigrationModel final : private ResourceView {
+ public:
+  // Creates the channels the moves and the backups need (call before Platform::seal).
+  // `mailboxes` and `queue` as simulate() generated them; they, the storage and the
+  // recording must outlive the model. `scheduler`: nullptr takes migration.scheduler from
+  // the registry.
+  MigrationModel(const Scenario& s, const CostModel& cost, Platform& platform, Recording& recording,
+                 Storage& storage, const std::vector<Mailbox>& mailboxes,
+                 const std::vector<MoveRequest>& queue, std::unique_ptr<MoveScheduler> scheduler);
 
-// Queue size, for summaries.
-const std::vector<Mailbox>& migration_mailboxes(const MigrationModel& m);
-const std::vector<MoveRequest>& migration_queue(const MigrationModel& m);
+  void set_observer(MoveObserver* observer) { observer_ = observer; }
+  // After Platform::seal: the mover threads and the backups.
+  void start();
+  // After the engine ran: closes the rows of moves still running as unfinished and says why
+  // the migration stopped; returns the end of the simulated period (the last mover thread's
+  // stop, else the engine's clock).
+  Seconds finish(Seconds engine_clock);
+
+ private:
+  friend class MoverThread;
+
+  // (completion time, bytes) of the chunks that completed within the last recent_window_s_.
+  using RecentChunks = std::deque<std::pair<double, double>>;
+
+  Bytes log_space_left(int server) const override { return storage_.log_space_left(server); }
+  BytesPerSecond recent_throughput_source(int server) const override;
+  BytesPerSecond recent_throughput_target(int server) const override;
+  bool mounted(int server) const override { return storage_.mounted(server); }
+
+  BytesPerSecond recent_throughput(const RecentChunks& chunks) const;
+  void note_chunk(const MoveRequest& r, double bytes);
+  void make_paths();
+  void stop_reason(double end_s);
+
+  const Scenario& s_;
+  const CostModel& cost_;
+  Platform& platform_;
+  Recording& rec_;
+  Storage& storage_;
+  const std::vector<Mailbox>& mailboxes_;
+  const std::vector<MoveRequest>& queue_;
+  std::vector<Interval> windows_;
+  double horizon_s_ = 0;
+  int mover_ = -1;
+  MoveDispatcher dispatcher_;                                // after windows_: it refers to them
+  double recent_window_s_ = 0;                               // what "recent" throughput spans
+  std::vector<RecentChunks> recent_source_, recent_target_;  // by server
+  std::vector<int> attempts_;                                // by queue index
+  std::vector<BadItems> bad_items_;                          // by queue index
+  std::map<std::pair<int, int>, MoveChannel> paths_;         // by (source, target) server
+  std::vector<Backup> backups_;                              // of the servers with a backup
+  MoveObserver* observer_ = nullptr;
+
+  int threads_running_ = 0;
+  int idle_threads_ = 0;                 // threads waiting for something to start
+  std::optional<double> finished_at_s_;  // when the last mover thread stopped
+  std::vector<size_t> open_rows_;        // recording rows of the attempts under way
+  sg4::MutexPtr mutex_;
+  sg4::ConditionVariablePtr wake_;
+};
 
 }  // namespace coexlab::sim

@@ -15,6 +15,7 @@
 #include "migration.hpp"
 #include "platform.hpp"
 #include "site_graph.hpp"
+#include "storage.hpp"
 
 namespace coexlab::sim {
 namespace {
@@ -26,7 +27,7 @@ struct Probe {
   sg4::Link* link = nullptr;       // link / duplex UP
   sg4::Link* link_down = nullptr;  // duplex DOWN
   double full_rate = 0;            // cpu: cycles/s of all cores; links: bytes/s
-  const double* level = nullptr;   // level: bytes used
+  std::function<double()> level;   // level: bytes used
   double level_capacity = 0;
   double last_a = 0;  // counters at the previous sample
   double last_b = 0;
@@ -94,7 +95,7 @@ class Sampler {
           break;
         }
         case Probe::Kind::level:
-          if (p.level_capacity > 0) u = std::max(0.0, *p.level) / p.level_capacity;
+          if (p.level_capacity > 0) u = std::max(0.0, p.level()) / p.level_capacity;
           break;
       }
       if (u) rec_.resources[i].samples.push_back(std::max(0.0, *u));
@@ -117,8 +118,7 @@ class Sampler {
   std::vector<const sg4::Link*> tracked_;
 };
 
-void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
-                const std::vector<ServerState>& states,
+void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, const Storage& storage,
                 const std::vector<std::pair<int, sg4::Link*>>& hub_meters, Sampler& sampler) {
   for (size_t i = 0; i < s.servers.size(); ++i) {
     const Server& sv = s.servers[i];
@@ -139,7 +139,8 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
                 {Probe::Kind::duplex, nullptr, sp.nic->get_link_up(), sp.nic->get_link_down(),
                  sv.hardware.nic.value, nullptr, 0, 0, 0});
     sampler.add({sv.name + "/log_space", "log_space", "B", sv.hardware.log_disk.capacity.value, {}},
-                {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].log_used,
+                {Probe::Kind::level, nullptr, nullptr, nullptr, 0,
+                 [&storage, i] { return storage.log_used_bytes(int(i)); },
                  sv.hardware.log_disk.capacity.value, 0, 0});
     const auto& cap = sv.hardware.database_disk.capacity;
     sampler.add({sv.name + "/database_space",
@@ -147,7 +148,8 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p,
                  "B",
                  cap ? std::optional<double>(cap->value) : std::nullopt,
                  {}},
-                {Probe::Kind::level, nullptr, nullptr, nullptr, 0, &states[i].database_used,
+                {Probe::Kind::level, nullptr, nullptr, nullptr, 0,
+                 [&storage, i] { return storage.database_used_bytes(int(i)); },
                  cap ? cap->value : 0, 0, 0});
     // A hub's queue database shares the server's database disk; its own I/O crosses a meter.
     for (const auto& [server, meter] : hub_meters) {
@@ -216,17 +218,15 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   const SiteGraph graph(s);
   Platform platform(s, graph, cost);
   SimulationOutput out;
-  std::vector<ServerState> states(s.servers.size());
-  auto migration = prepare_migration(s, cost, platform, out.recording, states,
-                                     options.make_scheduler ? options.make_scheduler() : nullptr);
-  out.mailboxes = migration_mailboxes(*migration);
-  out.queue = migration_queue(*migration);
-  for (const Mailbox& m : out.mailboxes) states[size_t(m.server)].database_used += m.size.value;
+  out.mailboxes = generate_mailboxes(s);
+  out.queue = build_move_queue(s, out.mailboxes);
+  Storage storage(s, out.mailboxes, out.recording.events);
+  MigrationModel migration(s, cost, platform, out.recording, storage, out.mailboxes, out.queue,
+                           options.make_scheduler ? options.make_scheduler() : nullptr);
   std::shared_ptr<MailFlowModel> mail;
   if (has_mail_flow(s, cost)) {
-    mail = prepare_mail_flow(s, cost, platform, graph, out.recording, states, out.mailboxes,
-                             *migration);
-    set_move_observer(*migration, &mail_flow_observer(*mail));
+    mail = prepare_mail_flow(s, cost, platform, graph, out.recording, storage, out.mailboxes);
+    migration.set_observer(&mail_flow_observer(*mail));
   }
   platform.seal();
 
@@ -238,13 +238,13 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
       return background_bytes(*m, link, now);
     };
   }
-  add_probes(s, cost, platform, states, hub_meters, sampler);
+  add_probes(s, cost, platform, storage, hub_meters, sampler);
   sampler.update_links_on_time_advance();
   const double horizon = s.simulation.horizon.value;
   sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] {
     sampler.run_actor(horizon);
   })->daemonize();
-  start_migration(migration);
+  migration.start();
   if (mail) start_mail_flow(mail);
 
   // Every actor is bounded by the horizon: the mover threads stop there at the latest, and the
@@ -252,7 +252,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   // activity that ended there by rounding, and leave the threads waiting.)
   install_interrupt_handlers();  // in case the engine installs it lazily, at its first run
   engine.run();
-  const double end = finish_migration(migration, sg4::Engine::get_clock());
+  const double end = migration.finish(Seconds{sg4::Engine::get_clock()}).value;
   sampler.sample(end);  // the last, partial interval
   if (mail) finish_mail_flow(mail, end);
   out.recording.end_time = Seconds{end};

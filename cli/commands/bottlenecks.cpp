@@ -227,8 +227,9 @@ std::vector<Factor> layout_candidates(const Scenario& s, const nlohmann::json& b
   }
   for (const auto& e : summary_field(baseline, {"migration", "events"})) {
     if (e.value("kind", "") != "dismount") continue;
-    const std::string what = e.value("what", "");
-    const std::string server = what.substr(0, what.find(':'));
+    const nlohmann::json server_field = e.value("server", nlohmann::json());
+    if (!server_field.is_string()) continue;
+    const std::string server = server_field.get<std::string>();
     const std::string id = "layout/circular_logging/" + server;
     if (std::any_of(out.begin(), out.end(), [&](const Factor& f) { return f.factor == id; }))
       continue;

@@ -214,8 +214,14 @@ TEST(ReportHtml, EscapesScenarioStringsAndReferencesNoNetwork) {
   f.scenario.name = "<script>alert('x')</script>&co";
   f.mailboxes[size_t(f.queue[0].mailbox)].id = "EX03/DB03/<b>0001</b>";
   f.attempt(0, 1, 0, 10 * kHour, MoveState::moved);
-  f.rec.events.push_back(
-      {Seconds{kHour}, "failure", "EX03/DB03/\"0002\": <bad item> & more", "", ""});
+  SimEvent bad;
+  bad.time = Seconds{kHour};
+  bad.kind = EventKind::failure;
+  bad.cause = EventCause::bad_items;
+  bad.mailbox = "EX03/DB03/\"0002\" <bad item> & more";
+  bad.bad_items = 3;
+  bad.bad_item_limit = 2;
+  f.rec.events.push_back(bad);
   f.rec.end_time = Seconds{20 * kHour};
   const std::string html = report_html(f.run());
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -223,7 +229,8 @@ TEST(ReportHtml, EscapesScenarioStringsAndReferencesNoNetwork) {
   EXPECT_EQ(html.find("<bad item>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;co"), std::string::npos);
   EXPECT_NE(html.find("EX03/DB03/&lt;b&gt;0001&lt;/b&gt;"), std::string::npos);
-  EXPECT_NE(html.find("EX03/DB03/&quot;0002&quot;: &lt;bad item&gt; &amp; more"),
+  EXPECT_NE(html.find("EX03/DB03/&quot;0002&quot; &lt;bad item&gt; &amp; more: 3 unreadable items "
+                      "exceed bad_item_limit 2"),
             std::string::npos);
   // Self-contained: no URL, no external resource of any kind.
   EXPECT_EQ(html.find("http://"), std::string::npos);
@@ -339,9 +346,21 @@ TEST(ReportHtml, FiftyThousandAttemptsGiveABoundedPage) {
     log.samples.push_back(double(i % 288) / 288);
   f.rec.resources.push_back(log);
   for (int i = 0; i < 1000; ++i) {
-    f.rec.events.push_back({Seconds{double(i) * 100}, i % 100 == 0 ? "dismount" : "failure",
-                            i % 100 == 0 ? "EX07: log disk full" : "EX03/DB03/mailbox: bad item",
-                            i % 100 == 0 ? "EX07" : "", i % 100 == 0 ? "EX07/log_space" : ""});
+    SimEvent e;
+    e.time = Seconds{double(i) * 100};
+    if (i % 100 == 0) {
+      e.kind = EventKind::dismount;
+      e.cause = EventCause::log_disk_full;
+      e.server = "EX07";
+      e.resource = "EX07/log_space";
+      e.used = e.capacity = Bytes{200e9};
+    } else {
+      e.kind = EventKind::failure;
+      e.cause = EventCause::bad_items;
+      e.mailbox = "EX03/DB03/mailbox";
+      e.bad_items = 1;
+    }
+    f.rec.events.push_back(e);
   }
   ASSERT_EQ(f.rec.attempts.size(), 50000u);
   const std::string html = report_html(f.run());

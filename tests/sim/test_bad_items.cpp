@@ -48,7 +48,7 @@ TEST(BadItems, LimitZeroFailsAboutTheBinomialShare) {
   EXPECT_FALSE(m.completed);
   // Every failure is an event naming the mailbox, and a failed move copies less than it all.
   int failures = 0;
-  for (const SimEvent& e : s.out.recording.events) failures += e.kind == "failure";
+  for (const SimEvent& e : s.out.recording.events) failures += e.kind == EventKind::failure;
   EXPECT_EQ(failures, m.mailboxes_failed);
   for (const MoveAttempt& a : s.out.recording.attempts) {
     if (a.state == MoveState::failed) {

@@ -249,8 +249,8 @@ TEST(Ideal, FullLogDiskDismountsUntilTheBackup) {
   ASSERT_TRUE(m.completed);
   const auto& events = s.out.recording.events;
   ASSERT_GE(events.size(), 2u);
-  EXPECT_EQ(events[0].kind, "dismount");
-  EXPECT_EQ(events[1].kind, "remount");
+  EXPECT_EQ(events[0].kind, EventKind::dismount);
+  EXPECT_EQ(events[1].kind, EventKind::remount);
   // The logs fill with about 1.5 GB after 1,200 s at 10 Mbps, long before 02:00 (+6 h).
   EXPECT_LT(events[0].time.value, 1300);
   EXPECT_GE(events[1].time.value, 6 * 3600.0);
@@ -273,7 +273,7 @@ TEST(Ideal, FullLogDiskWithoutBackupNeverCompletes) {
   EXPECT_FALSE(m.completed);
   EXPECT_TRUE(s.out.recording.reached_horizon);
   ASSERT_EQ(s.out.recording.events.size(), 1u);
-  EXPECT_EQ(s.out.recording.events[0].kind, "dismount");
+  EXPECT_EQ(s.out.recording.events[0].kind, EventKind::dismount);
   EXPECT_EQ(s.attempt(1).state, MoveState::unfinished);
   expect_exact(s.attempt(1).end.value, 86400, "unfinished at the horizon");
 }

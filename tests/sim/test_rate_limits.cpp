@@ -71,7 +71,7 @@ TEST(RateLimits, BackupReadsAtItsThroughput) {
                              "backup: { at: \"02:00\", throughput: 100 MB/s }", "{ mode: ideal }"));
   const auto& events = s.out.recording.events;
   ASSERT_GE(events.size(), 2u);
-  EXPECT_EQ(events[0].kind, "dismount");
-  EXPECT_EQ(events[1].kind, "remount");
+  EXPECT_EQ(events[0].kind, EventKind::dismount);
+  EXPECT_EQ(events[1].kind, EventKind::remount);
   expect_exact(events[1].time.value, 6 * 3600.0 + 1.5e9 / 100e6, "remount after the backup's read");
 }

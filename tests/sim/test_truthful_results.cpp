@@ -80,7 +80,7 @@ TEST(StoppedBy, AFullTargetDatabaseDiskDismountsItForGoodAndStallsTheMigration) 
   EXPECT_NE(rec.stop_detail.find("NEW's database disk is full"), std::string::npos)
       << rec.stop_detail;
   ASSERT_EQ(rec.events.size(), 1u);
-  EXPECT_EQ(rec.events[0].kind, "dismount");
+  EXPECT_EQ(rec.events[0].kind, coexlab::EventKind::dismount);
   EXPECT_EQ(rec.events[0].server, "NEW");
   EXPECT_EQ(rec.events[0].resource, "NEW/database_space");
   const coexlab::MigrationMetrics m = s.metrics();

@@ -1,0 +1,73 @@
+// The move dispatcher: which queued request a free mover thread starts next (SPEC §1
+// Move-Mailbox). It keeps the requests waiting and running, the MRS-style throttle counts
+// and each request's attempts; the scheduler (models/scheduler.hpp) picks among the requests
+// the dispatcher finds eligible. No SimGrid: the simulator passes the time and its live
+// per-server state in.
+#pragma once
+
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "calibration.hpp"
+#include "mailboxes.hpp"
+#include "move_estimate.hpp"
+#include "scenario.hpp"
+#include "scheduler.hpp"
+#include "windows.hpp"
+
+namespace coexlab {
+
+struct DispatchDecision {
+  std::optional<int> start;        // the queue index to start now, or
+  std::optional<Seconds> wake_at;  // else: decide again no later than this (nullopt: only on
+                                   // an event: a move ends, a database remounts)
+};
+
+class MoveDispatcher {
+ public:
+  // `mailboxes` and `queue` as built by generate_mailboxes / build_move_queue, `windows` as
+  // expanded over the run: all must outlive the dispatcher. `scheduler`: nullptr takes
+  // migration.scheduler from the registry (std::invalid_argument if it is unknown).
+  MoveDispatcher(const Scenario& s, const CostModel& cost, const std::vector<Mailbox>& mailboxes,
+                 const std::vector<MoveRequest>& queue, const std::vector<Interval>& windows,
+                 std::unique_ptr<MoveScheduler> scheduler = nullptr);
+
+  // What to do at `now`: start the scheduler's pick among the eligible requests (the window
+  // open, not_before passed, both databases mounted, no throttle over), or wait.
+  DispatchDecision decide(Seconds now, const ResourceView& resources);
+
+  // A thread took request `q` (it leaves pending and counts against the throttles).
+  void take(int q);
+  // Its attempt ended; `requeue`: back to its place in the queue, queued again at `now`.
+  void release(int q);
+  void requeue(int q, Seconds now);
+
+  bool done() const { return pending_.empty() && in_flight_.empty(); }
+  const std::vector<int>& pending() const { return pending_; }  // in queue order
+  const std::vector<int>& in_flight() const { return in_flight_; }
+  // When request `q` (last) entered the queue.
+  Seconds queued_at(int q) const { return queued_at_s_[size_t(q)]; }
+
+ private:
+  bool throttled(const MoveRequest& r) const;
+  void count_in_flight(const MoveRequest& r, int delta);
+
+  const Scenario& s_;
+  const CostModel& cost_;
+  const std::vector<Mailbox>& mailboxes_;
+  const std::vector<MoveRequest>& queue_;
+  const std::vector<Interval>& windows_;
+  std::unique_ptr<MoveScheduler> scheduler_;
+  MoveEstimator estimator_;  // its predictions are computed only when a scheduler asks
+
+  std::vector<int> pending_;    // queue indices waiting, in queue order
+  std::vector<int> in_flight_;  // queue indices running
+  std::vector<int> eligible_;   // scratch
+  std::vector<Seconds> queued_at_s_;
+  std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;  // by server, database
+  std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;             // by server
+};
+
+}  // namespace coexlab
