@@ -273,17 +273,17 @@ bool MoverThread::transfer(const MoveRequest& r, const MoveChannel& path, double
   // RPC round trips and store work per item: latency, not bandwidth.
   if (!sleep_bounded(clock_s() + rpc_time, deadline)) return false;
   std::vector<sg4::ActivityPtr> running;
-  if (bytes > 0) running.push_back(start_flow(path.data, bytes));
+  if (bytes > 0) running.emplace_back(start_flow(path.data, bytes));
   // Per-item page lookups on both databases, each in its own page size.
   for (int server : {r.source_server, r.target_server}) {
     const ServerPlatform& sp = m_.platform_.server(server);
     const double io_bytes = chunk_page_io_bytes(m_.cost_, items, Bytes{sp.page_size});
-    if (io_bytes >= 1) running.push_back(start_flow(disk_channel(sp), io_bytes));
+    if (io_bytes >= 1) running.emplace_back(start_flow(disk_channel(sp), io_bytes));
   }
   const double cycles = chunk_cycles(m_.cost_, bytes, items);
   if (cycles >= 1) {
     for (int server : {r.source_server, m_.mover_, r.target_server}) {
-      running.push_back(start_exec(m_.platform_.server(server).host, cycles));
+      running.emplace_back(start_exec(m_.platform_.server(server).host, cycles));
     }
   }
   try {

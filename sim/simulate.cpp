@@ -63,7 +63,7 @@ class Sampler {
       tracked_.push_back(probe.link_down);
     }
     rec_.resources.push_back(std::move(series));
-    probes_.push_back(probe);
+    probes_.push_back(std::move(probe));
   }
 
   void sample(double now) {
@@ -205,6 +205,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   if (options.log.empty()) xbt_log_control_set("root.thres:critical");
   std::vector<std::string> args = engine_arguments(options);
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());
