@@ -39,6 +39,7 @@ struct BenchOptions {
   bool resume = false;
   std::string baseline;
   std::string tolerance = "2%";
+  bool mpi = false;
 };
 
 // bench.csv: SPEC's columns first, then what makes a row reproducible and comparable.
@@ -414,35 +415,30 @@ int bench(const BenchOptions& o) {
     }
   }
 
-  // One sweep per scenario: its cells differ by --set migration.scheduler only.
+  // One sweep over every cell (so that --mpi spreads them all): a cell is its scenario under
+  // --set migration.scheduler.
   SweepOptions so;
   so.binary = self_executable();
   so.jobs = o.jobs;
   so.timeout_s = o.timeout_s;
   so.progress = false;
-  for (const SuiteScenario& s : suite) {
-    std::vector<Variant> variants;
-    std::map<int, const Cell*> by_index;
-    for (const Cell& c : cells) {
-      if (c.scenario != &s || rows.count(c.index)) continue;
-      variants.push_back({c.index, {"migration.scheduler=" + c.scheduler}});
-      by_index[c.index] = &c;
-    }
-    if (variants.empty()) continue;
-    so.scenario = s.file;
-    so.work_dir =
-        (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
-    run_sweep(variants, so, [&](const VariantResult& r) {
-      ojson row = make_row(*by_index.at(r.index), r);
-      if (std::string err = output.append(row); !err.empty())
-        std::cerr << "coexlab: " << err << '\n';
-      if (::isatty(STDERR_FILENO)) {
-        std::cerr << fmt::format("\r{} of {} cells done", rows.size() + 1, cells.size())
-                  << std::flush;
-      }
-      rows[r.index] = std::move(row);
-    });
+  so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
+  std::vector<Variant> variants;
+  std::map<int, const Cell*> by_index;
+  for (const Cell& c : cells) {
+    if (rows.count(c.index)) continue;
+    variants.push_back({c.index, {"migration.scheduler=" + c.scheduler}, c.scenario->file});
+    by_index[c.index] = &c;
   }
+  run_sweep(variants, so, [&](const VariantResult& r) {
+    ojson row = make_row(*by_index.at(r.index), r);
+    if (std::string err = output.append(row); !err.empty()) std::cerr << "coexlab: " << err << '\n';
+    if (::isatty(STDERR_FILENO)) {
+      std::cerr << fmt::format("\r{} of {} cells done", rows.size() + 1, cells.size())
+                << std::flush;
+    }
+    rows[r.index] = std::move(row);
+  });
   if (::isatty(STDERR_FILENO)) std::cerr << '\n';
   std::vector<ojson> ordered;
   for (const Cell& c : cells) ordered.push_back(rows.at(c.index));
@@ -505,6 +501,7 @@ Command add_bench_command(CLI::App& app) {
       "makespan worse by more than --tolerance)");
   cmd->add_option("--tolerance", o->tolerance,
                   "allowed makespan growth against --baseline: \"2%\" or 0.02 (default 2%)");
+  add_mpi_option(cmd, o->mpi);
   return {cmd, [o] { return bench(*o); }};
 }
 
