@@ -179,7 +179,7 @@ def main():
         same_rows("size", ["size", hairpin, "--target", "migration.duration <= 30 d", "--vary",
                            "migration.max_threads=1,2,4,8"], "size.csv")
     elif CASE == "bottlenecks":
-        same_rows("bottlenecks", ["bottlenecks", hairpin], "bottlenecks.csv")
+        same_rows("bottlenecks", ["bottlenecks", scenario(300)], "bottlenecks.csv")
     elif CASE == "bench":
         same_rows("bench", ["bench", os.path.join(SOURCE, "tests", "bench-suite")], "bench.csv")
     elif CASE == "test":
