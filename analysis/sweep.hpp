@@ -1,10 +1,9 @@
-// Sweeps: the same scenario over many variants, each simulated by a child `coexlab run`
-// (SimGrid allows one engine per process), N at a time. Rows are appended durably to
-// DIR/COMMAND.csv in finishing order as each variant ends and rewritten atomically in
-// variant order at the end; --resume skips the variants already there (SPEC §3).
+// The rows of a sweep: the same scenario over many variants (run by os/sweep_runner.hpp).
+// Rows are appended durably to DIR/COMMAND.csv in finishing order as each variant ends and
+// rewritten atomically in variant order at the end; --resume skips the variants already
+// there (SPEC §3).
 #pragma once
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,37 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sweep_runner.hpp"
+
 namespace coexlab {
-
-struct Variant {
-  int index = 0;                  // variant_index: 0, 1, ... in the order of the table
-  std::vector<std::string> sets;  // "PATH=VALUE" overrides for `coexlab run --set`
-};
-
-struct VariantResult {
-  int index = 0;
-  std::string status;      // ok, failed, timeout
-  std::string error;       // empty when ok: otherwise the tail of the child's stderr
-  int exit_code = 0;       // of `coexlab run` (1: invalid scenario or failed checks)
-  nlohmann::json summary;  // summary.json of the run (null when none was written)
-};
-
-struct SweepOptions {
-  std::string binary;     // the coexlab executable
-  std::string scenario;   // scenario file
-  int jobs = 1;           // children at once
-  double timeout_s = 0;   // per variant; 0: none
-  std::string work_dir;   // where children write their results (created, then removed)
-  bool progress = false;  // a progress line on stderr
-};
-
-// Runs every variant; `on_done` is called in finishing order. Results in variant order.
-std::vector<VariantResult> run_sweep(const std::vector<Variant>& variants,
-                                     const SweepOptions& options,
-                                     const std::function<void(const VariantResult&)>& on_done);
-
-// The path of this executable (for children), from /proc/self/exe.
-std::string self_executable();
 
 // A table of rows with named columns, kept as CSV: SPEC's common columns first.
 class RowTable {

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "bench_ranking.hpp"
 #include "cli.hpp"
 #include "coexlab/version.hpp"
 #include "command.hpp"
@@ -39,6 +40,7 @@ struct BenchOptions {
   bool resume = false;
   std::string baseline;
   std::string tolerance = "2%";
+  bool mpi = false;
 };
 
 // bench.csv: SPEC's columns first, then what makes a row reproducible and comparable.
@@ -61,22 +63,6 @@ struct Cell {
   const SuiteScenario* scenario = nullptr;
   std::string scheduler;
 };
-
-// "2%", "2 %" or a fraction "0.02".
-std::optional<double> parse_tolerance(const std::string& text) {
-  if (text.find('%') != std::string::npos) {
-    const units::ParsedQuantity q = units::parse_quantity(text, units::Dimension::share);
-    if (q.ok()) return q.base_value;
-    return std::nullopt;
-  }
-  try {
-    size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size() && v >= 0 && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
 
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
   std::vector<std::string> out;
@@ -132,123 +118,6 @@ ojson make_row(const Cell& cell, const VariantResult& r) {
   row["coexlab_version"] =
       version.is_string() ? ojson(version.get<std::string>()) : ojson(std::string(kVersion));
   return row;
-}
-
-// A cell that counts in the ranking: it ran and left no mailbox unmoved.
-bool usable(const ojson& row) {
-  return row.value("status", "") == "ok" && row["unmoved"].is_number() &&
-         row["unmoved"].get<long long>() == 0 && row["makespan_s"].is_number();
-}
-
-// ---- ranking ----------------------------------------------------------------------------------
-
-struct Rank {
-  std::string scheduler;
-  int order = 0;                   // position in --schedulers (the last tie-break)
-  int incomplete = 0;              // cells not ok, or that left mailboxes unmoved
-  std::vector<double> normalised;  // makespan / the best makespan on that scenario
-  std::vector<double> ratios;      // makespan / lower bound
-  long long cancelled = 0;
-  double overrun = 0;
-  double mean(const std::vector<double>& v) const {
-    double sum = 0;
-    for (double x : v) sum += x;
-    return v.empty() ? NAN : sum / double(v.size());
-  }
-};
-
-// Normalised makespan: on each scenario, every complete run's makespan divided by the best
-// complete run's; a scheduler's score is the mean over the scenarios it completed. A
-// scheduler with incomplete cells (failed, timed out, or mailboxes left unmoved) ranks after
-// every scheduler with fewer: a short makespan that leaves work undone is no win.
-std::vector<Rank> rank_schedulers(const std::vector<ojson>& rows,
-                                  const std::vector<std::string>& schedulers) {
-  std::map<std::string, double> best;  // by scenario
-  for (const ojson& row : rows) {
-    if (!usable(row)) continue;
-    const std::string sc = row["scenario"].get<std::string>();
-    const double m = row["makespan_s"].get<double>();
-    auto [it, fresh] = best.emplace(sc, m);
-    if (!fresh) it->second = std::min(it->second, m);
-  }
-  std::vector<Rank> ranks;
-  for (size_t i = 0; i < schedulers.size(); ++i) {
-    Rank r;
-    r.scheduler = schedulers[i];
-    r.order = int(i);
-    ranks.push_back(std::move(r));
-  }
-  for (const ojson& row : rows) {
-    auto it = std::find_if(ranks.begin(), ranks.end(), [&](const Rank& r) {
-      return r.scheduler == row["scheduler"].get<std::string>();
-    });
-    if (it == ranks.end()) continue;
-    if (row["cancelled"].is_number()) it->cancelled += row["cancelled"].get<long long>();
-    if (row["overrun_s"].is_number()) it->overrun += row["overrun_s"].get<double>();
-    if (!usable(row)) {
-      ++it->incomplete;
-      continue;
-    }
-    const double b = best.at(row["scenario"].get<std::string>());
-    it->normalised.push_back(b > 0 ? row["makespan_s"].get<double>() / b : 1.0);
-    if (row["ratio"].is_number()) it->ratios.push_back(row["ratio"].get<double>());
-  }
-  std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
-    if (a.incomplete != b.incomplete) return a.incomplete < b.incomplete;
-    const double ma = a.mean(a.normalised), mb = b.mean(b.normalised);
-    if (std::isnan(ma) != std::isnan(mb)) return std::isnan(mb);
-    if (!std::isnan(ma) && ma != mb) return ma < mb;
-    return a.order < b.order;
-  });
-  return ranks;
-}
-
-// ---- baseline ---------------------------------------------------------------------------------
-
-struct Regression {
-  std::string scenario, scheduler, what;
-};
-
-// A cell regresses when the baseline had it ok and now it is not, when it now leaves more
-// mailboxes unmoved, or when its makespan grew by more than the tolerance.
-std::vector<Regression> compare_with_baseline(
-    const std::vector<ojson>& rows, const std::vector<std::map<std::string, std::string>>& baseline,
-    double tolerance, int* compared) {
-  std::vector<Regression> out;
-  *compared = 0;
-  for (const auto& base : baseline) {
-    const auto get = [&base](const char* key) {
-      auto it = base.find(key);
-      return it == base.end() ? std::string() : it->second;
-    };
-    if (get("status") != "ok") continue;
-    auto row = std::find_if(rows.begin(), rows.end(), [&](const ojson& r) {
-      return r["scenario"].get<std::string>() == get("scenario") &&
-             r["scheduler"].get<std::string>() == get("scheduler");
-    });
-    if (row == rows.end()) continue;
-    ++*compared;
-    Regression reg{get("scenario"), get("scheduler"), ""};
-    const ojson base_makespan = cell_to_json(get("makespan_s"));
-    if ((*row)["status"].get<std::string>() != "ok") {
-      reg.what = fmt::format("{} now ({})", (*row)["status"].get<std::string>(),
-                             (*row)["error"].get<std::string>());
-    } else if (const ojson before = cell_to_json(get("unmoved"));
-               before.is_number() && (*row)["unmoved"].is_number() &&
-               (*row)["unmoved"].get<long long>() > before.get<long long>()) {
-      reg.what = fmt::format("{} mailboxes unmoved, {} in the baseline",
-                             (*row)["unmoved"].get<long long>(), before.get<long long>());
-    } else if (base_makespan.is_number() && (*row)["makespan_s"].is_number()) {
-      const double before = base_makespan.get<double>();
-      const double now = (*row)["makespan_s"].get<double>();
-      if (now > before * (1 + tolerance)) {
-        reg.what = fmt::format("makespan {:.1f} s -> {:.1f} s (+{:.2f} %, tolerance {:.2f} %)",
-                               before, now, (now / before - 1) * 100, tolerance * 100);
-      }
-    }
-    if (!reg.what.empty()) out.push_back(reg);
-  }
-  return out;
 }
 
 // ---- output -----------------------------------------------------------------------------------
@@ -414,35 +283,30 @@ int bench(const BenchOptions& o) {
     }
   }
 
-  // One sweep per scenario: its cells differ by --set migration.scheduler only.
+  // One sweep over every cell (so that --mpi spreads them all): a cell is its scenario under
+  // --set migration.scheduler.
   SweepOptions so;
   so.binary = self_executable();
   so.jobs = o.jobs;
   so.timeout_s = o.timeout_s;
   so.progress = false;
-  for (const SuiteScenario& s : suite) {
-    std::vector<Variant> variants;
-    std::map<int, const Cell*> by_index;
-    for (const Cell& c : cells) {
-      if (c.scenario != &s || rows.count(c.index)) continue;
-      variants.push_back({c.index, {"migration.scheduler=" + c.scheduler}});
-      by_index[c.index] = &c;
-    }
-    if (variants.empty()) continue;
-    so.scenario = s.file;
-    so.work_dir =
-        (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
-    run_sweep(variants, so, [&](const VariantResult& r) {
-      ojson row = make_row(*by_index.at(r.index), r);
-      if (std::string err = output.append(row); !err.empty())
-        std::cerr << "coexlab: " << err << '\n';
-      if (::isatty(STDERR_FILENO)) {
-        std::cerr << fmt::format("\r{} of {} cells done", rows.size() + 1, cells.size())
-                  << std::flush;
-      }
-      rows[r.index] = std::move(row);
-    });
+  so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
+  std::vector<Variant> variants;
+  std::map<int, const Cell*> by_index;
+  for (const Cell& c : cells) {
+    if (rows.count(c.index)) continue;
+    variants.push_back({c.index, {"migration.scheduler=" + c.scheduler}, c.scenario->file});
+    by_index[c.index] = &c;
   }
+  run_sweep(variants, so, [&](const VariantResult& r) {
+    ojson row = make_row(*by_index.at(r.index), r);
+    if (std::string err = output.append(row); !err.empty()) std::cerr << "coexlab: " << err << '\n';
+    if (::isatty(STDERR_FILENO)) {
+      std::cerr << fmt::format("\r{} of {} cells done", rows.size() + 1, cells.size())
+                << std::flush;
+    }
+    rows[r.index] = std::move(row);
+  });
   if (::isatty(STDERR_FILENO)) std::cerr << '\n';
   std::vector<ojson> ordered;
   for (const Cell& c : cells) ordered.push_back(rows.at(c.index));
@@ -505,6 +369,7 @@ Command add_bench_command(CLI::App& app) {
       "makespan worse by more than --tolerance)");
   cmd->add_option("--tolerance", o->tolerance,
                   "allowed makespan growth against --baseline: \"2%\" or 0.02 (default 2%)");
+  add_mpi_option(cmd, o->mpi);
   return {cmd, [o] { return bench(*o); }};
 }
 

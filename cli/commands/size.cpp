@@ -62,6 +62,7 @@
 #include "loader.hpp"
 #include "lower_bound.hpp"
 #include "mailboxes.hpp"
+#include "mpi_sweep.hpp"
 #include "overrides.hpp"
 #include "resolved.hpp"
 #include "rules.hpp"
@@ -306,6 +307,8 @@ int size(const SizeOptions& o) {
   so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-size-{}", ::getpid())).string();
   so.progress = ::isatty(STDERR_FILENO) != 0;
 
+  // Under --mpi a round is one variant per worker rank (the rows do not depend on it).
+  const size_t round_size = size_t(std::max(1, mpi_workers() > 0 ? mpi_workers() : o.sweep.jobs));
   std::map<int, ojson> rows;  // evaluated variants, by variant_index
   std::optional<size_t> answer;
   size_t walked = 0;  // variants of `order` taken so far
@@ -315,8 +318,7 @@ int size(const SizeOptions& o) {
     std::vector<Variant> todo;
     const size_t round_start = walked;
     bool resumed_meets = false;
-    while (walked < order.size() && todo.size() < size_t(std::max(1, o.sweep.jobs)) &&
-           !resumed_meets) {
+    while (walked < order.size() && todo.size() < round_size && !resumed_meets) {
       const size_t i = order[walked++];
       if (auto it = output.finished().find(int(i)); it != output.finished().end()) {
         ojson row;

@@ -23,6 +23,13 @@ void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o) {
   cmd->add_flag("--json", o.json, "print the rows as a JSON array on stdout, nothing else");
   cmd->add_option("--out", o.out_dir, "write the rows to DIR/<command>.csv as they finish");
   cmd->add_flag("--resume", o.resume, "with --out: skip the variants already in DIR/<command>.csv");
+  add_mpi_option(cmd, o.mpi);
+}
+
+void add_mpi_option(CLI::App* cmd, bool& mpi) {
+  // main() acted on it already (mpi_start): here it is parsed and listed in --help.
+  cmd->add_flag("--mpi", mpi,
+                "under mpirun: rank 0 keeps the rows, the other ranks run the variants");
 }
 
 std::string parse_axes(const std::vector<std::string>& vary, std::vector<Axis>& axes) {

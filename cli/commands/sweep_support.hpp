@@ -21,9 +21,12 @@ struct SweepCommandOptions {
   bool json = false;
   std::string out_dir;
   bool resume = false;
+  bool mpi = false;  // --mpi (SPEC §5.6): acted on by main() before parsing (mpi_start)
 };
 
 void add_sweep_options(CLI::App* cmd, SweepCommandOptions& o);
+// --mpi alone, for a command with its own options (bench, test, calibrate).
+void add_mpi_option(CLI::App* cmd, bool& mpi);
 
 // One --vary PATH=V1,V2,...: the path and its values as given.
 struct Axis {

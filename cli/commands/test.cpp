@@ -6,7 +6,6 @@
 // JUnit XML (one testsuite per scenario, one testcase per check) for CI systems; exit 1 on any
 // failure.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -24,6 +23,7 @@
 #include "rules.hpp"
 #include "support.hpp"
 #include "sweep.hpp"
+#include "sweep_support.hpp"
 
 namespace coexlab {
 namespace {
@@ -38,6 +38,7 @@ struct TestOptions {
   std::string out_dir;
   bool resume = false;
   double timeout_s = 0;
+  bool mpi = false;
 };
 
 const RowTable& test_table() {
@@ -310,26 +311,7 @@ int run_tests(const TestOptions& o) {
     }
   }
 
-  const std::string binary = self_executable();
-  for (ScenarioRun& run : runs) {
-    if (auto it = done.find(run.index); it != done.end()) {
-      run.rows = it->second;
-    } else if (!run.load_error.empty()) {
-      rows_for_load_error(run);
-    } else {
-      SweepOptions so;
-      so.binary = binary;
-      so.scenario = run.file;
-      so.timeout_s = o.timeout_s;
-      so.work_dir =
-          (fs::temp_directory_path() / fmt::format("coexlab-test-{}-{}", ::getpid(), run.index))
-              .string();
-      const auto started = std::chrono::steady_clock::now();
-      const std::vector<VariantResult> results = run_sweep({Variant{0, {}}}, so, nullptr);
-      run.seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      rows_from_result(run, results.front());
-    }
+  const auto finished = [&](ScenarioRun& run) {
     if (!done.count(run.index)) {
       if (std::string err = append_rows(csv, run.rows); !err.empty())
         std::cerr << "coexlab: " << err << '\n';
@@ -338,7 +320,30 @@ int run_tests(const TestOptions& o) {
     for (const ojson& r : run.rows) passed += r.value("passed", false) ? 1 : 0;
     std::cerr << fmt::format("[{}/{}] {}: {} of {} checks passed\n", run.index + 1, runs.size(),
                              run.file, passed, run.rows.size());
+  };
+  // The scenarios to simulate are the variants of one sweep (over MPI with --mpi: SPEC §5.6).
+  std::vector<Variant> variants;
+  for (ScenarioRun& run : runs) {
+    if (auto it = done.find(run.index); it != done.end()) {
+      run.rows = it->second;
+    } else if (!run.load_error.empty()) {
+      rows_for_load_error(run);
+    } else {
+      variants.push_back(Variant{run.index, {}, run.file});
+      continue;
+    }
+    finished(run);
   }
+  SweepOptions so;
+  so.binary = self_executable();
+  so.timeout_s = o.timeout_s;
+  so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-test-{}-0", ::getpid())).string();
+  run_sweep(variants, so, [&](const VariantResult& r) {
+    ScenarioRun& run = runs.at(size_t(r.index));
+    run.seconds = r.wall_s;
+    rows_from_result(run, r);
+    finished(run);
+  });
 
   std::vector<ojson> rows;
   for (const ScenarioRun& run : runs) rows.insert(rows.end(), run.rows.begin(), run.rows.end());
@@ -385,6 +390,7 @@ Command add_test_command(CLI::App& app) {
   cmd->add_option("--timeout", o->timeout_s,
                   "seconds a scenario may run before it is killed (0: no limit)")
       ->check(CLI::NonNegativeNumber);
+  add_mpi_option(cmd, o->mpi);
   return {cmd, [o] { return run_tests(*o); }};
 }
 

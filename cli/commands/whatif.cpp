@@ -1,13 +1,19 @@
 // coexlab whatif FILE --vary PATH=V1,V2,... [--vary ...]: the cross product of the values,
-// one row per variant, each simulated in its own process.
+// one row per variant, each simulated in its own process; --seeds N: each variant over N
+// seeds, and the spread of its duration.
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
+#include "atomic_file.hpp"
 #include "cli.hpp"
 #include "command.hpp"
 #include "overrides.hpp"
+#include "seed_stats.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -18,12 +24,75 @@ using ojson = nlohmann::ordered_json;
 struct WhatifOptions {
   SweepCommandOptions sweep;
   std::vector<std::string> vary;
+  std::string seeds;  // --seeds N (seeds 1..N) or A-B (A..B)
 };
+
+// --seeds N or A-B as the values of a `seed` axis; "" or the usage error.
+std::string seed_axis(const std::string& text, Axis& axis) {
+  long long a = 1, b = 0;
+  char dash = 0;
+  std::istringstream in(text);
+  if (text.find('-') == std::string::npos) {
+    in >> b;
+  } else {
+    in >> a >> dash >> b;
+  }
+  if (!in || !in.eof() || a < 0 || b < a || b - a >= 100000) {
+    return fmt::format(
+        "--seeds '{}': expected a count N (seeds 1..N) or a range A-B, "
+        "0 <= A <= B, at most 100000 seeds",
+        text);
+  }
+  axis.path = "seed";
+  for (long long k = a; k <= b; ++k) axis.values.push_back(std::to_string(k));
+  return {};
+}
+
+// Per variant of the other axes, the spread over its seeds (the seed axis is the last,
+// fastest one, so a variant's runs are consecutive rows): DIR/whatif-seeds.csv and stdout.
+std::vector<ojson> seed_rows(const std::vector<Axis>& axes, const std::vector<ojson>& runs) {
+  const size_t n = axes.back().values.size();
+  std::vector<ojson> out;
+  for (size_t first = 0; first + n <= runs.size(); first += n) {
+    std::vector<std::optional<double>> durations;
+    for (size_t k = first; k < first + n; ++k) {
+      const ojson& r = runs[k];
+      const bool done =
+          r["status"] == "ok" && r["completed"] == true && r["duration_s"].is_number();
+      durations.push_back(done ? std::optional<double>(r["duration_s"].get<double>())
+                               : std::nullopt);
+    }
+    const SeedStats st = seed_stats(durations);
+    const auto num = [](const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); };
+    ojson row{{"variant_index", int(first / n)}};
+    for (size_t i = 0; i + 1 < axes.size(); ++i) row[axes[i].path] = runs[first][axes[i].path];
+    row["seeds"] = st.seeds;
+    row["completed_share"] = st.completed_share;
+    row["duration_mean_s"] = num(st.mean_s);
+    row["duration_p5_s"] = num(st.p5_s);
+    row["duration_p50_s"] = num(st.p50_s);
+    row["duration_p95_s"] = num(st.p95_s);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
 
 int whatif(const WhatifOptions& o) {
   std::vector<Axis> axes;
   if (std::string error = parse_axes(o.vary, axes); !error.empty()) {
     std::cerr << "coexlab: " << error << '\n';
+    return kExitUsage;
+  }
+  if (!o.seeds.empty()) {
+    Axis seeds;
+    if (std::string error = seed_axis(o.seeds, seeds); !error.empty()) {
+      std::cerr << "coexlab: " << error << '\n';
+      return kExitUsage;
+    }
+    axes.push_back(seeds);
+  }
+  if (axes.empty()) {
+    std::cerr << "coexlab: whatif needs --vary or --seeds\n";
     return kExitUsage;
   }
   // Every value must make a valid scenario: check them before simulating anything.
@@ -63,7 +132,26 @@ int whatif(const WhatifOptions& o) {
         row["busiest"] = r.status == "ok" ? ojson(busiest_resource(r.summary)) : ojson(nullptr);
         return row;
       });
-  print_rows(o.sweep, table, rows);
+  if (o.seeds.empty()) {
+    print_rows(o.sweep, table, rows);
+    return kExitOk;
+  }
+  // With --seeds: the runs are in DIR/whatif.csv, the spread per variant on stdout.
+  std::vector<std::string> seed_columns{"variant_index"};
+  for (size_t i = 0; i + 1 < axes.size(); ++i) seed_columns.push_back(axes[i].path);
+  for (const char* c : {"seeds", "completed_share", "duration_mean_s", "duration_p5_s",
+                        "duration_p50_s", "duration_p95_s"})
+    seed_columns.push_back(c);
+  const RowTable seed_table(seed_columns);
+  const std::vector<ojson> spread = seed_rows(axes, rows);
+  if (!o.sweep.out_dir.empty()) {
+    const std::string path = (std::filesystem::path(o.sweep.out_dir) / "whatif-seeds.csv").string();
+    if (std::string err = write_file_atomically(path, seed_table.csv(spread)); !err.empty()) {
+      std::cerr << "coexlab: " << err << '\n';
+      return kExitInternal;
+    }
+  }
+  print_rows(o.sweep, seed_table, spread);
   return kExitOk;
 }
 
@@ -78,8 +166,10 @@ Command add_whatif_command(CLI::App& app) {
   cmd->add_option("--vary", o->vary,
                   "PATH=V1,V2,... (values split on commas outside brackets; repeatable), e.g. "
                   "migration.max_threads=4,8")
-      ->required()
       ->allow_extra_args(false);
+  cmd->add_option("--seeds", o->seeds,
+                  "Monte Carlo: run every variant with seeds 1..N (or A-B) and print per variant "
+                  "the mean, p5, p50, p95 of the duration and the share that completed");
   return {cmd, [o] { return whatif(*o); }};
 }
 

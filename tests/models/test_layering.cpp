@@ -1,7 +1,8 @@
 // The layering of the source tree (README "Layout"): data flows one way,
-// models/ -> analysis/ -> sim/ -> cli/. A folder includes its own headers and those of the
-// layers below it, never those above; SimGrid is included by sim/ alone, and of cli/ only the
-// commands that simulate in-process (run, plan) include sim/'s headers.
+// os/ -> models/ -> analysis/ -> sim/ -> cli/, os/ being files, signals, child processes and
+// MPI. A folder includes its own headers and those of the layers below it, never those above;
+// SimGrid is included by sim/ alone, MPI by os/ alone, and of cli/ only the commands that
+// simulate in-process (run, plan) include sim/'s headers.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kSource = COEXLAB_SOURCE_DIR;
-const std::vector<std::string> kLayers = {"models", "analysis", "sim", "cli"};
+const std::vector<std::string> kLayers = {"os", "models", "analysis", "sim", "cli"};
 
 bool is_source(const fs::path& p) {
   const std::string e = p.extension().string();
@@ -95,8 +96,8 @@ TEST(Layering, OnlySimAndTheSimulatingCommandsIncludeSimGrid) {
   const std::set<std::string> simulating = {"cli/commands/run.cpp", "cli/commands/plan.cpp"};
   for (const char* layer : {"models", "analysis", "cli"}) {
     for (const Include& inc : includes_of(layer)) {
-      const bool simgrid = inc.angled && (inc.name.rfind("simgrid", 0) == 0 ||
-                                          inc.name.rfind("xbt", 0) == 0);
+      const bool simgrid =
+          inc.angled && (inc.name.rfind("simgrid", 0) == 0 || inc.name.rfind("xbt", 0) == 0);
       EXPECT_FALSE(simgrid) << inc.file.string() << ":" << inc.line << ": includes <" << inc.name
                             << ">: only sim/ uses SimGrid";
       if (!inc.angled && sim_headers.count(inc.name) > 0) {
@@ -104,6 +105,15 @@ TEST(Layering, OnlySimAndTheSimulatingCommandsIncludeSimGrid) {
             << inc.file.string() << ":" << inc.line << ": includes sim/'s \"" << inc.name
             << "\"; only run and plan simulate in-process, the sweeps run child processes";
       }
+    }
+  }
+}
+
+TEST(Layering, OnlyOsIncludesMpi) {
+  for (const char* layer : {"models", "analysis", "sim", "cli"}) {
+    for (const Include& inc : includes_of(layer)) {
+      EXPECT_FALSE(inc.angled && inc.name == "mpi.h")
+          << inc.file.string() << ":" << inc.line << ": includes <mpi.h>: only os/ uses MPI";
     }
   }
 }
