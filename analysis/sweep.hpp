@@ -25,6 +25,7 @@ struct VariantResult {
   std::string error;       // empty when ok: otherwise the tail of the child's stderr
   int exit_code = 0;       // of `coexlab run` (1: invalid scenario or failed checks)
   nlohmann::json summary;  // summary.json of the run (null when none was written)
+  std::map<std::string, std::string> files;  // SweepOptions::return_files found, by name
 };
 
 struct SweepOptions {
@@ -34,6 +35,9 @@ struct SweepOptions {
   double timeout_s = 0;   // per variant; 0: none
   std::string work_dir;   // where children write their results (created, then removed)
   bool progress = false;  // a progress line on stderr
+  // Result files of each child handed back in VariantResult::files (e.g. moves.csv for
+  // calibrate), read before the child's directory is removed.
+  std::vector<std::string> return_files;
 };
 
 // Runs every variant; `on_done` is called in finishing order. Results in variant order.
