@@ -21,12 +21,12 @@ const std::vector<FittableConstant>& fittable_constants() {
   // per-byte and per-item resource costs (only when a CPU or disk binds), and the per-RPC
   // service time last (on one latency it is the round trips' twin).
   static const std::vector<FittableConstant> table{
-      {"item_server_time", "store time per item"},
-      {"rpc_round_trips_per_item", "round trips per item and leg (x the route's RTT)"},
-      {"move_cpu_cycles_per_byte", "CPU per byte on source, mover and target"},
-      {"database_ios_per_item", "random database I/Os per item"},
-      {"move_cpu_cycles_per_item", "CPU per item on source, mover and target"},
-      {"rpc_server_time", "store service time per RPC"},
+      {"item_server_time", "store time per item", ""},
+      {"rpc_round_trips_per_item", "round trips per item and leg (x the route's RTT)", ""},
+      {"move_cpu_cycles_per_byte", "CPU per byte on source, mover and target", ""},
+      {"database_ios_per_item", "random database I/Os per item", "item_server_time"},
+      {"move_cpu_cycles_per_item", "CPU per item on source, mover and target", ""},
+      {"rpc_server_time", "store service time per RPC", "item_server_time"},
   };
   return table;
 }
@@ -77,6 +77,7 @@ struct CachedModel {
       points += static_cast<int>(todo.size());
     }
     std::vector<std::vector<double>> out;
+    out.reserve(xs.size());
     for (const auto& x : xs) out.push_back(cache.at(x));
     return out;
   }
@@ -148,8 +149,21 @@ void determine(const FitProblem& p, const std::vector<std::vector<double>>& elas
                FitResult& out) {
   const size_t n = p.measured_s.size();
   std::vector<std::vector<double>> basis;  // orthonormal, of the kept columns
+  out.fitted.clear();
   for (size_t j = 0; j < p.names.size(); ++j) {
     FittedConstant& c = out.constants[j];
+    if (c.status == Determination::loose) continue;  // found loose by an earlier fit
+    c.status = Determination::fitted;
+    c.confounded.clear();
+    if (j < p.twins.size() && !p.twins[j].empty()) {
+      const auto twin = std::find(p.names.begin(), p.names.end(), p.twins[j]);
+      const int t = static_cast<int>(twin - p.names.begin());
+      if (twin != p.names.end() &&
+          std::find(out.fitted.begin(), out.fitted.end(), t) != out.fitted.end()) {
+        c.status = Determination::confounded;
+        c.confounded = p.twins[j];
+      }
+    }
     std::vector<double> col(n);
     double norm2 = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -157,6 +171,7 @@ void determine(const FitProblem& p, const std::vector<std::vector<double>>& elas
       norm2 += col[i] * col[i];
     }
     c.effect = std::sqrt(norm2 / double(n));
+    if (c.status == Determination::confounded) continue;  // its twin is determined
     if (c.effect < p.min_effect) {
       c.status = Determination::weak_effect;
       continue;
@@ -305,12 +320,12 @@ FitResult fit_constants(const FitProblem& p, const BatchModel& model) {
   for (size_t i = 0; i < n; ++i)
     for (size_t j = 0; j < m; ++j)
       elasticity[i][j] = (log_residual(pred[j + 1][i], 1) - log_residual(pred[0][i], 1)) / p.step;
-  determine(p, elasticity, out);
-
   std::vector<double> at = p.initial;
-  // Fit; a constant the fit pins down too loosely is not determined after all: drop the
-  // loosest and fit the others again.
-  while (!out.fitted.empty()) {
+  // Determine and fit; a constant the fit pins down too loosely is not determined after all:
+  // mark the loosest, determine again without it (what it masked may now count) and refit.
+  while (true) {
+    determine(p, elasticity, out);
+    if (out.fitted.empty()) break;
     for (FittedConstant& c : out.constants) c.value = c.low = c.high = c.initial;
     at = solve(p, cached, out);
     size_t loosest = 0;
@@ -324,7 +339,6 @@ FitResult fit_constants(const FitProblem& p, const BatchModel& model) {
     }
     if (widest <= std::log(p.max_interval_factor)) break;
     out.constants[size_t(out.fitted[loosest])].status = Determination::loose;
-    out.fitted.erase(out.fitted.begin() + long(loosest));
   }
   if (out.fitted.empty()) {
     for (FittedConstant& c : out.constants) c.value = c.low = c.high = c.initial;

@@ -19,6 +19,10 @@ namespace coexlab {
 struct FittableConstant {
   std::string_view name;
   std::string_view effect;  // what it changes in a move, for the printed table
+  // A constant whose cost is, at a given round-trip time, the same per-item cost as `twin`:
+  // a simulated pilot with contention tells them apart only through second-order effects the
+  // real pilot's noise swamps, so by default it is confounded with its twin (--fit overrides).
+  std::string_view twin;
 };
 const std::vector<FittableConstant>& fittable_constants();
 bool is_fittable(std::string_view name);
@@ -33,6 +37,7 @@ struct FitProblem {
   std::vector<std::string> names;  // candidate constants, in order of preference
   std::vector<double> initial;     // their values before the fit (SI, > 0)
   std::vector<double> measured_s;  // the pilot's durations
+  std::vector<std::string> twins;  // per name: confounded with this one when it is determined
   double level = 0.9;              // of the intervals
   double step = 0.02;              // finite-difference step on log(constant)
   int max_iterations = 25;

@@ -314,8 +314,9 @@ PilotScenario pilot_scenario(const std::string& scenario_yaml, const std::string
     const Server& target = s.servers[size_t(m.target_server)];
     YAML::Node batch;
     batch["name"] = fmt::format("pilot-{}", k + 1);
-    batch["from"] = server + "/" + db;
-    batch["to"] = target.name + "/" + target.databases[size_t(m.target_database)].name;
+    batch["from"] = fmt::format("{}/{}", server, db);
+    batch["to"] =
+        fmt::format("{}/{}", target.name, target.databases[size_t(m.target_database)].name);
     batch["not_before"] = m.start.iso();
     batches.push_back(batch);
   }

@@ -110,13 +110,19 @@ std::vector<double> durations_from_moves_csv(const std::string& text,
 }
 
 // What to add to the pilot so that an undetermined constant becomes determined.
-std::string advice(const Scenario& s, const FittedConstant& c) {
+std::string advice(const Scenario& s, const FittedConstant& c, bool lan_moves, bool wan_moves) {
   const Link* longest = nullptr;
   for (const Link& l : s.links)
     if (!longest || l.latency.value > longest->latency.value) longest = &l;
   if (c.status == Determination::too_few_moves)
     return "the pilot has too few moves for another constant: add moves";
+  if (c.status == Determination::loose)
+    return "the pilot pins it down too loosely (its interval spans more than a factor 10): add "
+           "moves";
   if (c.name == "rpc_round_trips_per_item") {
+    if (wan_moves && !lan_moves)
+      return "every move here crosses the same latency: add a few LAN moves (or moves over a link "
+             "of another latency) to tell round trips from per-item store time";
     if (longest)
       return fmt::format(
           "add a few mailboxes whose moves cross the {} link ({:g} ms one way) to determine "
@@ -128,6 +134,9 @@ std::string advice(const Scenario& s, const FittedConstant& c) {
   if (c.name == "rpc_server_time")
     return "at the pilot's round-trip times its effect is per item, like item_server_time's; a "
            "measured RPC latency (MSExchangeIS RPC Averaged Latency) sets it under calibration:";
+  if (c.name == "database_ios_per_item" && c.status == Determination::confounded)
+    return "a per-item cost like item_server_time, told apart only by how busy the database disk "
+           "is: --fit both on a pilot whose moves share a busy disk";
   if (c.status == Determination::confounded)
     return fmt::format(
         "its effect on these moves is that of {}: add mailboxes with another number of items per "
@@ -195,6 +204,15 @@ int calibrate(const CalibrateOptions& o) {
     return kExitInvalid;
   }
   const std::vector<const PilotMove*> moved = pilot->moved();
+  // Whether the pilot has moves within one site and moves across sites (for the advice).
+  bool lan_moves = false, wan_moves = false;
+  const int mover = s.server_index(s.migration.mover);
+  for (const PilotMove* m : moved) {
+    const std::string& src = s.servers[size_t(mailboxes[size_t(m->mailbox)].server)].site;
+    const std::string& dst = s.servers[size_t(m->target_server)].site;
+    const bool across = src != dst || (mover >= 0 && s.servers[size_t(mover)].site != src);
+    (across ? wan_moves : lan_moves) = true;
+  }
   // The pilot as it ran: a scenario of its own in DIR/pilot/, kept for inspection.
   const fs::path pilot_dir = fs::path(dir) / "pilot";
   fs::create_directories(pilot_dir);
@@ -237,7 +255,14 @@ int calibrate(const CalibrateOptions& o) {
   FitProblem problem;
   problem.names = names;
   problem.level = o.level;
-  for (const std::string& n : names) problem.initial.push_back(before.get(n));
+  for (const std::string& n : names) {
+    problem.initial.push_back(before.get(n));
+    // Twins are confounded a priori only in the default set: --fit asks for the constant.
+    std::string twin;
+    for (const auto& c : fittable_constants())
+      if (c.name == n && o.fit.empty()) twin = c.twin;
+    problem.twins.push_back(twin);
+  }
   for (const PilotMove* m : moved) problem.measured_s.push_back(m->duration().value);
 
   SweepOptions so;
@@ -327,7 +352,7 @@ int calibrate(const CalibrateOptions& o) {
   for (const FittedConstant& c : fit.constants) {
     const CalibrationConstant& reg = *find_calibration_constant(c.name);
     const bool determined = c.status == Determination::fitted;
-    const std::string note = determined ? "" : advice(s, c);
+    const std::string note = determined ? "" : advice(s, c, lan_moves, wan_moves);
     if (determined) {
       yaml += fmt::format("  {}: {}    # {} interval {} .. {}\n", c.name, yaml_value(reg, c.value),
                           fmt::format("{:g} %", o.level * 100), shown_value(reg, c.low),
@@ -399,7 +424,8 @@ int calibrate(const CalibrateOptions& o) {
     std::cout << fmt::format(
         "{:<26} {:>12}  {:<24} {:>10}  {}\n", c.name, shown_value(reg, c.value),
         determined ? shown_value(reg, c.low) + " .. " + shown_value(reg, c.high) : "-",
-        shown_value(reg, c.initial), determined ? "fitted" : "kept: " + advice(s, c));
+        shown_value(reg, c.initial),
+        determined ? "fitted" : "kept: " + advice(s, c, lan_moves, wan_moves));
   }
   std::cout << fmt::format("\n{:<28} {:>12} {:>12} {:>8}\n", "pilot mailbox", "measured",
                            "predicted", "error");

@@ -77,11 +77,11 @@ struct Measured {
   double duration_s;
 };
 
-// The pilot, as the true organisation ran it: the first 5 HQ and 3 branch mailboxes.
+// The pilot, as the true organisation ran it: the first 10 HQ and 6 branch mailboxes.
 std::vector<Measured> simulate_pilot(const TempDir& dir, const std::string& scenario) {
   const CliOutput o =
-      run_cli(fmt::format("run {} --quiet --out {} {} --set migration.batches.hq.mailboxes=5 "
-                          "--set migration.batches.branch.mailboxes=3",
+      run_cli(fmt::format("run {} --quiet --out {} {} --set migration.batches.hq.mailboxes=10 "
+                          "--set migration.batches.branch.mailboxes=6",
                           scenario, (dir.path() / "pilot-run").string(), kTrue));
   EXPECT_EQ(o.code, 0);
   const CsvReadResult csv = read_csv_text(read_text(dir.path() / "pilot-run" / "moves.csv"), "m");
@@ -98,7 +98,7 @@ std::vector<Measured> simulate_pilot(const TempDir& dir, const std::string& scen
     out.push_back({f[col("mailbox")].text, std::stod(f[col("start_s")].text),
                    std::stod(f[col("end_s")].text) - std::stod(f[col("start_s")].text)});
   }
-  EXPECT_EQ(out.size(), 8u);
+  EXPECT_EQ(out.size(), 16u);
   return out;
 }
 
@@ -160,7 +160,7 @@ TEST(CalibrateCli, SyntheticPilotIsIdentifiedAndPredictsTheWholeMigrationWithin3
   EXPECT_NEAR(constant(fit, "rpc_round_trips_per_item")["value"].get<double>(), 7, 0.5);
   EXPECT_FALSE(constant(fit, "rpc_server_time")["determined"].get<bool>());
   EXPECT_LT(fit["rmse_relative"].get<double>(), 0.03);
-  EXPECT_EQ(fit["residuals"].size(), 8u);
+  EXPECT_EQ(fit["residuals"].size(), 16u);
   // The outputs beside it.
   const std::string yaml = read_text(dir.path() / "fit" / "calibration.yaml");
   EXPECT_NE(yaml.find("\n  item_server_time: "), std::string::npos) << yaml;
