@@ -261,6 +261,10 @@ int calibrate(const CalibrateOptions& o) {
     std::string twin;
     for (const auto& c : fittable_constants())
       if (c.name == n && o.fit.empty()) twin = c.twin;
+    // At one round-trip time the round trips are a per-item cost too: only a pilot with moves
+    // within a site and moves across sites tells them from the store time.
+    if (n == "rpc_round_trips_per_item" && o.fit.empty() && !(lan_moves && wan_moves))
+      twin = "item_server_time";
     problem.twins.push_back(twin);
   }
   for (const PilotMove* m : moved) problem.measured_s.push_back(m->duration().value);

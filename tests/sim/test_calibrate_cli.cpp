@@ -18,6 +18,10 @@
 
 namespace coexlab {
 namespace {
+using test::CliOutput;
+using test::read_text;
+using test::run_cli;
+using test::TempDir;
 
 // HQ and a branch 30 ms away; 16 HQ and 8 branch mailboxes of 100-300 MB move to HQ.
 const char* const kScenario = R"(scenario: calib
