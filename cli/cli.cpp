@@ -26,10 +26,10 @@ int run_cli(int argc, char** argv) {
 
   // Every command, in the order `--help` lists them.
   const std::vector<Command> commands{
-      add_validate_command(app),    add_run_command(app),   add_plan_command(app),
-      add_test_command(app),        add_bench_command(app), add_whatif_command(app),
-      add_bottlenecks_command(app), add_size_command(app),  add_calc_command(app),
-      add_schema_command(app),
+      add_validate_command(app),    add_run_command(app),    add_plan_command(app),
+      add_test_command(app),        add_bench_command(app),  add_whatif_command(app),
+      add_bottlenecks_command(app), add_size_command(app),   add_calc_command(app),
+      add_calibrate_command(app),   add_schema_command(app),
   };
 
   try {

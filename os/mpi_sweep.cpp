@@ -127,9 +127,10 @@ int serve() {
     if (!poll(0, MPI_ANY_TAG, &st, &idle)) continue;
     const std::string text = receive(st);
     if (st.MPI_TAG == kTagStop) break;
-    // index, working directory of rank 0, scenario, timeout, then the variant's --set values
+    // index, working directory of rank 0, scenario, timeout, the result files to hand back
+    // (one field, names separated by '\n'), then the variant's --set values
     const std::vector<std::string> job = unpack(text);
-    if (job.size() < 4) continue;
+    if (job.size() < 5) continue;
     std::error_code ec;
     if (fs::current_path(ec) != fs::path(job[1])) fs::current_path(job[1], ec);
     SweepOptions o;
@@ -137,12 +138,25 @@ int serve() {
     o.scenario = job[2];
     o.timeout_s = std::stod(job[3]);
     o.work_dir = work_dir;
-    Variant v{std::stoi(job[0]), std::vector<std::string>(job.begin() + 4, job.end()), {}};
+    for (size_t at = 0; !job[4].empty() && at != std::string::npos;) {
+      const size_t nl = job[4].find('\n', at);
+      o.return_files.push_back(job[4].substr(at, nl == std::string::npos ? nl : nl - at));
+      at = nl == std::string::npos ? nl : nl + 1;
+    }
+    Variant v{std::stoi(job[0]), std::vector<std::string>(job.begin() + 5, job.end()), {}};
     const VariantResult r = run_sweep_here({v}, o, nullptr).front();
-    send(
-        pack({std::to_string(r.index), r.status, r.error, std::to_string(r.exit_code),
-              r.summary.is_null() ? std::string() : r.summary.dump(), fmt::format("{}", r.wall_s)}),
-        0, kTagResult);
+    // status fields, then each returned file as a name and its content
+    std::vector<std::string> reply{std::to_string(r.index),
+                                   r.status,
+                                   r.error,
+                                   std::to_string(r.exit_code),
+                                   r.summary.is_null() ? std::string() : r.summary.dump(),
+                                   fmt::format("{}", r.wall_s)};
+    for (const auto& [name, content] : r.files) {
+      reply.push_back(name);
+      reply.push_back(content);
+    }
+    send(pack(reply), 0, kTagResult);
   }
   MPI_Finalize();
   g_running = false;
@@ -187,13 +201,17 @@ std::vector<VariantResult> mpi_run_sweep(const std::vector<Variant>& variants,
   std::error_code ec;
   const std::string cwd = fs::current_path(ec).string();
   const std::string timeout = fmt::format("{}", o.timeout_s);
+  std::string return_files;
+  for (const std::string& name : o.return_files)
+    return_files += (return_files.empty() ? "" : "\n") + name;
   size_t next = 0, done = 0;
   int idle = 0;
   while (done < variants.size()) {
     while (!idle_workers.empty() && next < variants.size()) {
       const Variant& v = variants[next];
       std::vector<std::string> job{std::to_string(v.index), cwd,
-                                   v.scenario.empty() ? o.scenario : v.scenario, timeout};
+                                   v.scenario.empty() ? o.scenario : v.scenario, timeout,
+                                   return_files};
       job.insert(job.end(), v.sets.begin(), v.sets.end());
       send(pack(job), idle_workers.front(), kTagJob);
       in_flight[idle_workers.front()] = next++;
@@ -207,12 +225,13 @@ std::vector<VariantResult> mpi_run_sweep(const std::vector<Variant>& variants,
     idle_workers.push_back(st.MPI_SOURCE);
     VariantResult r;
     r.index = variants[slot].index;
-    if (f.size() == 6) {
+    if (f.size() >= 6 && f.size() % 2 == 0) {
       r.status = f[1];
       r.error = f[2];
       r.exit_code = std::stoi(f[3]);
       if (!f[4].empty()) r.summary = nlohmann::json::parse(f[4]);
       r.wall_s = std::stod(f[5]);
+      for (size_t k = 6; k + 1 < f.size(); k += 2) r.files[f[k]] = f[k + 1];
     } else {
       r.status = "failed";
       r.error = fmt::format("unreadable reply from MPI rank {}", st.MPI_SOURCE);

@@ -128,7 +128,8 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& dir) {
   return pid;
 }
 
-VariantResult collect(int index, int status, const fs::path& dir) {
+VariantResult collect(int index, int status, const fs::path& dir,
+                      const std::vector<std::string>& return_files) {
   VariantResult r;
   r.index = index;
   const fs::path summary = dir / "out" / "summary.json";
@@ -140,6 +141,9 @@ VariantResult collect(int index, int status, const fs::path& dir) {
     } catch (const json::exception& e) {
       r.status = "failed";
       r.error = std::string("unreadable summary.json: ") + e.what();
+    }
+    for (const std::string& name : return_files) {
+      if (fs::exists(dir / "out" / name)) r.files[name] = read_file(dir / "out" / name);
     }
     return r;
   }
@@ -244,7 +248,7 @@ std::vector<VariantResult> run_sweep_here(
       const pid_t got = ::waitpid(r.pid, &status, WNOHANG);
       if (got == r.pid) {
         set_child(r.child_slot, 0);
-        report(r.slot, collect(variants[r.slot].index, status, r.dir), r.started);
+        report(r.slot, collect(variants[r.slot].index, status, r.dir, o.return_files), r.started);
         fs::remove_all(r.dir);
         running.erase(running.begin() + long(i));
         progressed = true;

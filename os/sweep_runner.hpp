@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,7 @@ struct VariantResult {
   int exit_code = 0;       // of `coexlab run` (1: invalid scenario or failed checks)
   nlohmann::json summary;  // summary.json of the run (null when none was written)
   double wall_s = 0;       // wall time of the child (not in any row: it is not reproducible)
+  std::map<std::string, std::string> files;  // SweepOptions::return_files found, by name
 };
 
 struct SweepOptions {
@@ -38,6 +40,9 @@ struct SweepOptions {
   double timeout_s = 0;   // per variant; 0: none
   std::string work_dir;   // where children write their results (created, then removed)
   bool progress = false;  // a progress line on stderr
+  // Result files of each child handed back in VariantResult::files (e.g. moves.csv for
+  // calibrate), read before the child's directory is removed.
+  std::vector<std::string> return_files;
 };
 
 // Runs every variant; `on_done` is called in finishing order. Results in variant order.

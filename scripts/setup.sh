@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake g++ make pkg-config
           libsimgrid-dev libyaml-cpp-dev libboost-graph-dev
           libgtest-dev libgmock-dev libbenchmark-dev
-          libcli11-dev nlohmann-json3-dev libfmt-dev libcsv-dev
+          libcli11-dev nlohmann-json3-dev libfmt-dev libcsv-dev libgsl-dev
           libopenmpi-dev openmpi-bin
           python3 python3-jsonschema python3-yaml)
 missing=()

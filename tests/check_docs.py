@@ -6,8 +6,8 @@ usage: check_docs.py COEXLAB SOURCE_DIR WORK_DIR
 docs/format.md: every key path that `coexlab schema` knows (`servers[].hardware.cores`) has
 a row in a table whose first column is "key", and every row there names a key the schema
 knows. docs/outputs.md: `coexlab run` on the shipped scenarios (but the slow field case),
-then `whatif`, `size`, `bottlenecks`, `bench`, `test --junit`, `plan --margin` and
-`validate --json`; every file they write has a section `## FILE` (the JUnit file: `## junit`),
+then `whatif`, `size`, `bottlenecks`, `bench`, `test --junit`, `plan --margin`,
+`validate --json` and `calibrate` (on the RPC-table pilot); every file they write has a section `## FILE` (the JUnit file: `## junit`),
 and in it a row for every key path of summary.json (below `resolved`, which is the scenario
 itself) and of trace.json, every column of a CSV, every element of the JUnit XML, every
 Move-Mailbox parameter of plan.ps1 and every field of validate's JSON. A column named
@@ -275,6 +275,21 @@ def check_validate_json(binary, source, sections):
         problem(f"docs/outputs.md: validate --json documents `{f}`, which it does not print")
 
 
+def check_calibrate(binary, source, sections, work):
+    """fit.json of `coexlab calibrate` on the RPC-table pilot: every key path has a row."""
+    out = os.path.join(work, "calibrate")
+    shutil.rmtree(out, ignore_errors=True)
+    run([binary, "calibrate", os.path.join(source, "scenarios", "rpc-table.yaml"), "--pilot",
+         os.path.join(source, "scenarios", "rpc-table-pilot.csv"), "--out", out, "--jobs", "2"])
+    with open(os.path.join(out, "fit.json"), encoding="utf-8") as f:
+        fit = json.load(f)
+    paths = set()
+    json_paths(fit, "", paths)
+    rows = documented(sections, "fit.json")
+    for p in sorted(paths - set(rows)):
+        problem(f"docs/outputs.md: fit.json key `{p}` has no row")
+
+
 def main(argv):
     if len(argv) != 4:
         sys.stderr.write(__doc__)
@@ -294,6 +309,7 @@ def main(argv):
     check_sweeps(binary, source, sections, work)
     check_plan(binary, source, sections, work)
     check_validate_json(binary, source, sections)
+    check_calibrate(binary, source, sections, work)
     for p in problems:
         print(f"check_docs: {p}")
     if problems:

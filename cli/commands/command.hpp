@@ -24,5 +24,6 @@ Command add_size_command(CLI::App& app);
 Command add_bottlenecks_command(CLI::App& app);
 Command add_calc_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
+Command add_calibrate_command(CLI::App& app);
 
 }  // namespace coexlab
