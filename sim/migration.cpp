@@ -273,8 +273,11 @@ class MigrationModel final : private ResourceView {
       return d;
     }
     eligible_.clear();
-    for (int q : pending_) {
-      const MoveRequest& r = queue_[size_t(q)];
+    // Listed up to what the scheduler looks at; the rest is scanned only if it waits.
+    const size_t prefix = scheduler_->eligible_prefix();
+    size_t k = 0;
+    for (; k < pending_.size() && eligible_.size() < prefix; ++k) {
+      const MoveRequest& r = queue_[size_t(pending_[k])];
       if (r.not_before.value > now) {
         d.wake_at = std::min(d.wake_at, r.not_before.value);
         continue;
@@ -283,7 +286,7 @@ class MigrationModel final : private ResourceView {
           !servers_[size_t(r.target_server)].mounted())
         continue;
       if (throttled(r)) continue;
-      eligible_.push_back(q);
+      eligible_.push_back(pending_[k]);
     }
     if (eligible_.empty()) return d;
     SchedulerContext ctx;
@@ -299,6 +302,10 @@ class MigrationModel final : private ResourceView {
     if (auto pick = scheduler_->pick(ctx, eligible_)) {
       d.queue_index = *pick;
     } else {
+      for (; k < pending_.size(); ++k) {
+        const double not_before = queue_[size_t(pending_[k])].not_before.value;
+        if (not_before > now) d.wake_at = std::min(d.wake_at, not_before);
+      }
       // The scheduler waits: the end of the open window changes what it may start.
       d.wake_at = std::min(d.wake_at, window->to.value);
     }
