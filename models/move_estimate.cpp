@@ -23,13 +23,20 @@ MoveEstimator::MoveEstimator(const Scenario& s, const CostModel& cost,
     if (!paths_.count(key)) paths_.emplace(key, make_path(graph, r.source_server, r.target_server));
   }
   path_of_.resize(queue.size());
-  predicted_.resize(queue.size());
+  predicted_.assign(queue.size(), std::numeric_limits<double>::quiet_NaN());
   for (const MoveRequest& r : queue) {
-    const auto q = static_cast<size_t>(r.queue_index);
-    path_of_[q] = &paths_.at({r.source_server, r.target_server});
-    const Mailbox& m = mailboxes[static_cast<size_t>(r.mailbox)];
-    predicted_[q] = predict(*path_of_[q], m.size, m.items).value;
+    path_of_[static_cast<size_t>(r.queue_index)] = &paths_.at({r.source_server, r.target_server});
   }
+}
+
+double MoveEstimator::predicted_s(int queue_index) const {
+  double& seconds = predicted_.at(static_cast<size_t>(queue_index));
+  if (std::isnan(seconds)) {
+    const MoveRequest& r = queue_.at(static_cast<size_t>(queue_index));
+    const Mailbox& m = mailboxes_[static_cast<size_t>(r.mailbox)];
+    seconds = predict(*path_of_[static_cast<size_t>(queue_index)], m.size, m.items).value;
+  }
+  return seconds;
 }
 
 int MoveEstimator::resource(const std::string& id, BytesPerSecond capacity) {
@@ -111,12 +118,12 @@ const MovePath& MoveEstimator::path_of(int queue_index) const {
 }
 
 Seconds MoveEstimator::predicted_duration(int queue_index) const {
-  return Seconds{predicted_.at(static_cast<size_t>(queue_index))};
+  return Seconds{predicted_s(queue_index)};
 }
 
 BytesPerSecond MoveEstimator::predicted_rate(int queue_index) const {
   const MoveRequest& r = queue_.at(static_cast<size_t>(queue_index));
-  const double seconds = predicted_.at(static_cast<size_t>(queue_index));
+  const double seconds = predicted_s(queue_index);
   if (seconds <= 0) return BytesPerSecond{0};
   return BytesPerSecond{mailboxes_[static_cast<size_t>(r.mailbox)].size.value / seconds};
 }

@@ -63,7 +63,8 @@ struct MovePath {
   Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
 };
 
-// Paths and predictions for every request of a scenario's queue, computed once.
+// Paths for every request of a scenario's queue, computed once; a request's prediction is
+// computed when first asked (a scheduler that never asks, like fifo, costs none).
 class MoveEstimator {
  public:
   // `mailboxes` and `queue` as built by generate_mailboxes / build_move_queue; they must
@@ -97,7 +98,8 @@ class MoveEstimator {
   std::map<std::string, int> resource_index_;
   std::map<std::pair<int, int>, MovePath> paths_;
   std::vector<const MovePath*> path_of_;  // by queue index
-  std::vector<double> predicted_;         // seconds, by queue index
+  double predicted_s(int queue_index) const;
+  mutable std::vector<double> predicted_;  // seconds, by queue index; NaN: not yet computed
 };
 
 }  // namespace coexlab

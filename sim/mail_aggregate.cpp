@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -73,6 +74,14 @@ class AggregateTransport final : public MailTransport {
     std::map<int, double> held_now;  // path id -> messages held for mailboxes being moved
     const RecipientMix& mix = s.workload.recipients;
     using Set = UserPopulation::RecipientSet;
+    // Per site, where the other sites' users live: built once per interval (the population
+    // does not change while the interval is planned).
+    std::vector<std::optional<std::pair<ServerCounts, Set>>> others(s.sites.size());
+    const auto other_sites = [&](int site) -> const std::pair<ServerCounts, Set>& {
+      auto& o = others[size_t(site)];
+      if (!o) o.emplace(users.other_sites_where(site), users.other_sites_set(site));
+      return *o;
+    };
     for (const auto& [key, p] : users.groups()) {
       if (p.users <= 0.5 || !c_.servers[size_t(key.first)].mounted()) continue;
       const int server = key.first;
@@ -105,8 +114,8 @@ class AggregateTransport final : public MailTransport {
       };
       spread(users.database_where(o), sent * mix.same_database.value, {Set::Kind::database, o});
       spread(users.site_where(site), sent * mix.same_site.value, {Set::Kind::site, site});
-      spread(users.other_sites_where(site), sent * mix.other_site.value,
-             users.other_sites_set(site));
+      const auto& [other_where, other_set] = other_sites(site);
+      spread(other_where, sent * mix.other_site.value, other_set);
       if (p.internet_in > 0)
         add(c_.paths.inbound(server), p.internet_in * share, p.in_bytes / p.internet_in);
     }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <map>
 #include <string>
-#include <tuple>
 
 #include <simgrid/s4u.hpp>
 
@@ -119,22 +118,23 @@ class MailFlowModel final : public MoveObserver {
   }
 
   int client_route(int server, int site, bool to_client) {
-    const auto key = std::make_tuple(to_client ? 0 : 1, server, site);
-    if (auto it = client_routes_.find(key); it != client_routes_.end()) return it->second;
-    const int id = load_.add_route(client_links(server, site, to_client));
-    client_routes_.emplace(key, id);
+    const size_t key =
+        (size_t(to_client ? 0 : 1) * s_.servers.size() + size_t(server)) * s_.sites.size() +
+        size_t(site);
+    int& id = client_routes_[key];
+    if (id < 0) id = load_.add_route(client_links(server, site, to_client));
     return id;
   }
 
   int leg_route(int from, int to) {
-    const auto key = std::make_tuple(2, from, to);
-    if (auto it = client_routes_.find(key); it != client_routes_.end()) return it->second;
-    const int id = load_.add_route(platform_.leg(from, to).links);
-    client_routes_.emplace(key, id);
+    int& id = leg_routes_[size_t(from) * s_.servers.size() + size_t(to)];
+    if (id < 0) id = load_.add_route(platform_.leg(from, to).links);
     return id;
   }
 
   void make_streams() {
+    client_routes_.assign(2 * s_.servers.size() * s_.sites.size(), -1);
+    leg_routes_.assign(s_.servers.size() * s_.servers.size(), -1);
     for (size_t i = 0; i < s_.servers.size(); ++i) {
       const ServerPlatform& sp = platform_.server(int(i));
       db_route_.push_back(load_.add_route({sg4::LinkInRoute(sp.database_disk)}));
@@ -246,9 +246,9 @@ class MailFlowModel final : public MoveObserver {
   MailFlowMode mode_ = MailFlowMode::aggregate;
   double interval_ = 300;
   double horizon_ = 0;
-  // Client traffic (0: to the clients of a site, 1: from them; server, site) and the legs
-  // between a mailbox server and its web server (2; from, to): route ids.
-  std::map<std::tuple<int, int, int>, int> client_routes_;
+  // Route ids (-1: none yet) of the client traffic, [to the clients of a site 0, from them 1]
+  // [server][site], and of the legs between a mailbox server and its web server [from][to].
+  std::vector<int> client_routes_, leg_routes_;
   std::vector<int> web_of_;  // per server: the server of its users' OWA and POP/IMAP, or -1
   std::vector<int> db_route_, log_route_;  // per server
 };
