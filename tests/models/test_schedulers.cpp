@@ -100,9 +100,9 @@ TEST(Fifo, LooksAtTheFirstEligibleOnly) {
   EXPECT_EQ(make_scheduler("fifo")->eligible_prefix(), 1u);
   EXPECT_EQ(pick("fifo", h.context(), {2}), pick("fifo", h.context(), {2, 0, 3}));
   for (std::string_view name : scheduler_names()) {
-    if (name != "fifo")
-      EXPECT_EQ(make_scheduler(name)->eligible_prefix(), std::numeric_limits<std::size_t>::max())
-          << name;
+    if (name == "fifo") continue;
+    EXPECT_EQ(make_scheduler(name)->eligible_prefix(), std::numeric_limits<std::size_t>::max())
+        << name;
   }
 }
 
