@@ -66,7 +66,11 @@ DispatchDecision MoveDispatcher::decide(Seconds now, const ResourceView& resourc
     return d;
   }
   eligible_.clear();
-  for (int q : pending_) {
+  // Listed up to what the scheduler looks at; the rest is scanned only if it waits.
+  const size_t prefix = scheduler_->eligible_prefix();
+  size_t k = 0;
+  for (; k < pending_.size() && eligible_.size() < prefix; ++k) {
+    const int q = pending_[k];
     const MoveRequest& r = queue_[size_t(q)];
     if (r.not_before.value > now.value) {
       wake_no_later(d, r.not_before);
@@ -90,6 +94,10 @@ DispatchDecision MoveDispatcher::decide(Seconds now, const ResourceView& resourc
   if (auto pick = scheduler_->pick(ctx, eligible_)) {
     d.start = *pick;
   } else {
+    for (; k < pending_.size(); ++k) {
+      const Seconds not_before = queue_[size_t(pending_[k])].not_before;
+      if (not_before.value > now.value) wake_no_later(d, not_before);
+    }
     // The scheduler waits: the end of the open window changes what it may start.
     wake_no_later(d, window->to);
   }

@@ -52,6 +52,7 @@ class FifoScheduler final : public MoveScheduler {
     if (eligible.empty()) return std::nullopt;
     return eligible.front();
   }
+  std::size_t eligible_prefix() const override { return 1; }
 };
 
 // largest_first (LPT): the largest eligible mailbox first, ties by queue order. Classic

@@ -5,7 +5,9 @@
 // business: the simulator leaves throttled requests out of `eligible` whatever it decides.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -59,6 +61,9 @@ class MoveScheduler {
   // to wait: the thread asks again when a move ends, a database remounts, a not_before
   // passes or the open window ends. A scheduler object serves one run and may keep state.
   virtual std::optional<int> pick(const SchedulerContext& ctx, std::span<const int> eligible) = 0;
+  // How many eligible requests, from the front, pick() ever looks at (fifo: one): the
+  // simulator may stop listing them there, instead of scanning the whole queue per decision.
+  virtual std::size_t eligible_prefix() const { return std::numeric_limits<std::size_t>::max(); }
 };
 
 struct SchedulerInfo {

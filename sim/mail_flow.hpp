@@ -1,23 +1,10 @@
 // The users' load during the coexistence period (SPEC §1 message paths, §2 workload): they
 // keep working while their mailboxes move, and where their mail goes changes with each move.
-//
-// Background load, both fidelities: every load interval, per server, the users' database
-// I/O, transaction logs (log disk and log space), client traffic (Outlook to the mailbox
-// server; OWA and POP/IMAP through a Client Access or front-end server) and CPU. On every
-// disk, NIC, LAN and WAN link the interval's rate is taken off the capacity (at most 98 %;
-// the rest waits for the next interval), so the moves share what the users leave; the
-// probes count both. CPU work runs as capped activities that share the cores with the
-// moves'. (Background flows sharing max-min with the moves made the field case's solver
-// time explode: thousands of coupled flows re-solved on every chunk of every move.)
-//
-// Mail transport, by simulation.mail_flow:
-//   per_message  every message is an actor walking its path (SPEC §1): network hops with
-//                their SMTP or RPC round trips and bytes, a FIFO queue and CPU at every Hub
-//                Transport (exponential service demand), SMTP relays on 2003, the store on
-//                submission and delivery. Arrivals are Poisson within each load interval.
-//   aggregate    the same volumes per interval and hop as background activities; latency
-//                from the path's round trips and transfer times plus an M/M/c queue
-//                (Erlang C) at each hub for that interval's arrivals.
+// The model is put together from:
+//   models/population.hpp   who lives where, who is offline for a move, recipients drawn
+//   background_load.hpp     each interval's database, log, client and CPU load per server
+//   mail_paths.hpp          every mail path once, each hop with its network path's id
+//   mail_transport.hpp      mail transport per message or aggregated (simulation.mail_flow)
 #pragma once
 
 #include <memory>

@@ -21,6 +21,17 @@ void execute_on(sg4::Host* host, double flops) {
   start_exec(host, flops)->wait();
 }
 
+namespace {
+std::function<void(const sg4::CommPtr&)>& flow_observer() {
+  static std::function<void(const sg4::CommPtr&)> observer;
+  return observer;
+}
+}  // namespace
+
+void set_flow_observer(std::function<void(const sg4::CommPtr&)> observer) {
+  flow_observer() = std::move(observer);
+}
+
 sg4::CommPtr start_flow(const Channel& channel, double bytes) {
   // Debian's 3.32 starts a comm as soon as both ends are set, so the size goes first and the
   // ends last (sendto_init(from, to) would already be STARTING).
@@ -32,6 +43,7 @@ sg4::CommPtr start_flow(const Channel& channel, double bytes) {
       comm->get_state() == sg4::Activity::State::STARTING) {
     comm->start();
   }
+  if (const auto& observer = flow_observer()) observer(comm);
   return comm;
 }
 
@@ -80,7 +92,23 @@ Channel Platform::add_channel(const std::string& name, const std::vector<sg4::Li
   c.destination = zone_->create_host("channel:" + name + ":dst", 1e9);
   add_route(zone_, c.source, c.destination, links);
   channels_.emplace(name, c);
+  std::vector<const sg4::Link*>& crossed = channel_links_[c.source];
+  for (const sg4::LinkInRoute& l : links) {
+    const auto* duplex = dynamic_cast<const sg4::SplitDuplexLink*>(l.get_link());
+    if (!duplex)
+      crossed.push_back(l.get_link());
+    else if (l.get_direction() == sg4::LinkInRoute::Direction::DOWN)
+      crossed.push_back(duplex->get_link_down());
+    else
+      crossed.push_back(duplex->get_link_up());
+  }
   return c;
+}
+
+const std::vector<const sg4::Link*>& Platform::channel_links(const sg4::Host* source) const {
+  static const std::vector<const sg4::Link*> none;
+  const auto it = channel_links_.find(source);
+  return it == channel_links_.end() ? none : it->second;
 }
 
 sg4::Link* Platform::add_rate_limit(const std::string& name, double rate) {

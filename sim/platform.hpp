@@ -12,8 +12,10 @@
 // 3.32 routes are per host pair, so each distinct path gets its own channel.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <simgrid/s4u.hpp>
@@ -69,6 +71,10 @@ class Platform {
   sg4::Link* add_meter(const std::string& name);
   void seal();
 
+  // The SimGrid links a channel's flows cross (split-duplex links resolved to the direction
+  // used), by the channel's source host; empty for a host that is no channel's source.
+  const std::vector<const sg4::Link*>& channel_links(const sg4::Host* source) const;
+
   const ServerPlatform& server(int index) const { return servers_[static_cast<size_t>(index)]; }
   sg4::SplitDuplexLink* lan(int site) const { return lans_[static_cast<size_t>(site)]; }
   sg4::SplitDuplexLink* wan(int link) const { return wans_[static_cast<size_t>(link)]; }
@@ -86,11 +92,15 @@ class Platform {
   std::vector<sg4::SplitDuplexLink*> wans_;
   std::map<std::string, Channel> channels_;
   std::map<std::string, sg4::Link*> rate_limits_;
+  std::unordered_map<const sg4::Host*, std::vector<const sg4::Link*>> channel_links_;
 };
 
 // Starts a flow of `bytes` over a channel. A rate cap is a link of the channel
 // (Platform::add_rate_limit): 3.32 ignores Comm::set_rate on host-to-host comms.
 sg4::CommPtr start_flow(const Channel& channel, double bytes);
+// Told of every flow that start_flow starts, once started (SimGrid 3.32 has no signal for
+// host-to-host comm starts). One engine per process: a process-wide observer.
+void set_flow_observer(std::function<void(const sg4::CommPtr&)> observer);
 
 // Starts `flops` of computation on `host`, whichever actor calls, with a rate `bound` (flops/s)
 // when positive. Every CPU activity goes through here or execute_on: SimGrid 3.32's

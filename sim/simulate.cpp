@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <sstream>
+#include <unordered_map>
 
 #include <simgrid/plugins/load.h>
 #include <xbt/log.h>
@@ -45,11 +46,30 @@ class Sampler {
   // SimGrid's link-load plugin integrates a link's current rate since its last update, and
   // updates only when a comm over that very link starts or ends: a rate that changes for any
   // other reason (a flow elsewhere ends, the users' load changes the link's bandwidth) would
-  // be integrated wrongly. Updating every tracked link whenever simulated time advances, with
-  // the rates that held during the step, makes the counts exact.
-  void update_links_on_time_advance() {
+  // be integrated wrongly. Updating a tracked link whenever simulated time advances, with the
+  // rates that held during the step, makes the counts exact. Only a link that carries a flow
+  // has a rate, so only those are updated: a link's flows are counted from the channels'
+  // routes (Platform::channel_links) as they start (start_flow) and complete; when its first
+  // flow starts, the link is updated once, which closes its idle stretch at rate 0. A flow
+  // whose source is no channel makes every link count until it completes.
+  void update_links_on_time_advance(const Platform& platform) {
+    for (size_t i = 0; i < tracked_.size(); ++i) tracked_index_.emplace(tracked_[i], int(i));
+    flows_.assign(tracked_.size(), 0);
+    set_flow_observer([this, &platform](const sg4::CommPtr& c) {
+      if (started_.emplace(c.get(), c).second) count_flows(platform, *c, +1);
+    });
+    sg4::Activity::on_completion_cb([this, &platform](const sg4::Activity& a) {
+      const auto* c = dynamic_cast<const sg4::Comm*>(&a);
+      if (!c) return;
+      const auto it = started_.find(c);
+      if (it == started_.end()) return;
+      count_flows(platform, *c, -1);
+      started_.erase(it);
+    });
     sg4::Engine::on_time_advance_cb([this](double) {
-      for (const sg4::Link* l : tracked_) sg_link_get_cum_load(l);
+      for (size_t i = 0; i < tracked_.size(); ++i) {
+        if (flows_[i] > 0 || unknown_flows_ > 0) sg_link_get_cum_load(tracked_[i]);
+      }
     });
   }
 
@@ -114,8 +134,31 @@ class Sampler {
   Recording& rec_;
   double interval_;
   double last_time_ = 0;
+  void count_flows(const Platform& platform, const sg4::Comm& c, int delta) {
+    const std::vector<const sg4::Link*>& links = platform.channel_links(c.get_source());
+    if (links.empty()) {
+      if (delta > 0 && unknown_flows_ == 0) {
+        for (const sg4::Link* l : tracked_) sg_link_get_cum_load(l);
+      }
+      unknown_flows_ += delta;
+      return;
+    }
+    for (const sg4::Link* l : links) {
+      const auto it = tracked_index_.find(l);
+      if (it == tracked_index_.end()) continue;
+      int& n = flows_[size_t(it->second)];
+      if (delta > 0 && n == 0 && unknown_flows_ == 0) sg_link_get_cum_load(l);
+      n += delta;
+    }
+  }
+
   std::vector<Probe> probes_;
   std::vector<const sg4::Link*> tracked_;
+  std::unordered_map<const sg4::Link*, int> tracked_index_;
+  std::vector<int> flows_;  // per tracked link: comms over it now
+  // Comms counted in flows_, held until they complete (an address is not reused meanwhile).
+  std::unordered_map<const sg4::Comm*, sg4::CommPtr> started_;
+  int unknown_flows_ = 0;  // comms whose links are not known
 };
 
 void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, const Storage& storage,
@@ -240,7 +283,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
     };
   }
   add_probes(s, cost, platform, storage, hub_meters, sampler);
-  sampler.update_links_on_time_advance();
+  sampler.update_links_on_time_advance(platform);
   const double horizon = s.simulation.horizon.value;
   sg4::Actor::create("sampler", platform.server(0).host, [&sampler, horizon] {
     sampler.run_actor(horizon);
@@ -253,6 +296,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   // activity that ended there by rounding, and leave the threads waiting.)
   install_interrupt_handlers();  // in case the engine installs it lazily, at its first run
   engine.run();
+  set_flow_observer(nullptr);  // it refers to the sampler
   const double end = migration.finish(Seconds{sg4::Engine::get_clock()}).value;
   sampler.sample(end);  // the last, partial interval
   if (mail) finish_mail_flow(mail, end);

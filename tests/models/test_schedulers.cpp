@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,19 @@ TEST(Fifo, TakesTheFirstEligible) {
   const HandQueue h({1e9, 2e9, 3e9, 4e9}, {0, 0, 0, 0});
   EXPECT_EQ(pick("fifo", h.context(), {1, 2, 3}), 1);
   EXPECT_EQ(pick("fifo", h.context(), {}), std::nullopt);
+}
+
+// The simulator stops listing eligible requests at a scheduler's prefix: fifo's pick from
+// the first one alone is its pick from the whole list; the others look at every one.
+TEST(Fifo, LooksAtTheFirstEligibleOnly) {
+  const HandQueue h({1e9, 2e9, 3e9, 4e9}, {0, 0, 0, 0});
+  EXPECT_EQ(make_scheduler("fifo")->eligible_prefix(), 1u);
+  EXPECT_EQ(pick("fifo", h.context(), {2}), pick("fifo", h.context(), {2, 0, 3}));
+  for (std::string_view name : scheduler_names()) {
+    if (name == "fifo") continue;
+    EXPECT_EQ(make_scheduler(name)->eligible_prefix(), std::numeric_limits<std::size_t>::max())
+        << name;
+  }
 }
 
 TEST(LargestFirst, LargestThenQueueOrder) {
