@@ -15,6 +15,11 @@
 #include "random.hpp"
 #include "scheduler.hpp"
 
+// `--log coexlab_migration.thres:debug`: the model's decisions, not only the engine's.
+XBT_LOG_EXTERNAL_CATEGORY(coexlab);
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(coexlab_migration, coexlab,
+                                "coexlab: the scheduler's decisions, dismounts, remounts, cancels");
+
 namespace coexlab::sim {
 
 namespace {
@@ -164,6 +169,7 @@ class MigrationModel final : private ResourceView {
                                        units::format_bytes(sv.hardware.log_disk.capacity),
                                        sv.backup ? "" : " (no backup configured: never)"),
                            sv.name, sv.name + "/log_space"});
+    XBT_DEBUG("dismount: %s", rec_.events.back().what.c_str());
   }
 
   // A chunk that does not fit on the database disk: the store dismounts the databases, and
@@ -183,6 +189,7 @@ class MigrationModel final : private ResourceView {
                      units::format_bytes(*sv.hardware.database_disk.capacity),
                      units::format_bytes(Bytes{chunk_bytes})),
          sv.name, sv.name + "/database_space"});
+    XBT_DEBUG("dismount: %s", rec_.events.back().what.c_str());
   }
 
  private:
@@ -345,6 +352,8 @@ class MigrationModel final : private ResourceView {
     pending_.erase(std::lower_bound(pending_.begin(), pending_.end(), q));
     in_flight_.push_back(q);
     count_in_flight(queue_[size_t(q)], +1);
+    XBT_DEBUG("decision: start request %d (%zu in flight, %zu pending)", q, in_flight_.size(),
+              pending_.size());
   }
 
   void release(int q) {
@@ -554,7 +563,10 @@ class MigrationModel final : private ResourceView {
       tgt_state.database_used -= rec_.attempts[row].bytes_copied.value + reserved;
       close(cancelled ? MoveState::cancelled : MoveState::unfinished);
       release(q);
-      if (cancelled) requeue(q, sg4::Engine::get_clock());
+      if (cancelled) {
+        XBT_DEBUG("cancel: %s at the window's end, requeued", m.id.c_str());
+        requeue(q, sg4::Engine::get_clock());
+      }
       return;
     }
     rec_.attempts[row].bad_items = bad.count;
@@ -594,6 +606,7 @@ class MigrationModel final : private ResourceView {
               {Seconds{sg4::Engine::get_clock()}, "remount",
                fmt::format("{}: backup truncated the logs; databases mounted", sv.name), sv.name,
                sv.name + "/log_space"});
+          XBT_DEBUG("remount: %s", rec_.events.back().what.c_str());
           wake_->notify_all();
         }
       }

@@ -16,6 +16,9 @@
 #include "platform.hpp"
 #include "site_graph.hpp"
 
+// The parent of coexlab's own log categories (sim/migration.cpp: coexlab_migration).
+XBT_LOG_NEW_CATEGORY(coexlab, "coexlab's own log categories");
+
 namespace coexlab::sim {
 namespace {
 
