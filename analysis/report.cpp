@@ -156,7 +156,8 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
   } else {
     out += fmt::format(R"(<div class="status bad">NOT COMPLETED: {} of {} mailboxes moved, {} )"
                        R"(failed, {} not moved{}</div>)",
-                       m.mailboxes_moved, m.mailboxes_total, m.mailboxes_failed, not_moved,
+                       with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_total),
+                       with_thousands(m.mailboxes_failed), with_thousands(not_moved),
                        rec.stopped_by == StopReason::done
                            ? ""
                            : escape(fmt::format(" — stopped by the {}: {}",
@@ -191,10 +192,10 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
   }
   row("Mailboxes",
       fmt::format("{} to move ({}): {} moved, {} failed, {} not moved; {} cancelled attempts",
-                  m.mailboxes_total, escape(units::format_bytes(Bytes{total_bytes})),
-                  m.mailboxes_moved, m.mailboxes_failed,
-                  m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed,
-                  m.attempts_cancelled));
+                  with_thousands(m.mailboxes_total),
+                  escape(units::format_bytes(Bytes{total_bytes})),
+                  with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_failed),
+                  with_thousands(not_moved), with_thousands(m.attempts_cancelled)));
   row("Bytes moved", escape(units::format_bytes(Bytes{m.bytes_moved})));
   row("User downtime",
       m.downtime_mean ? fmt::format("mean {}, p95 {}, max {} per user", duration(*m.downtime_mean),

@@ -133,6 +133,16 @@ std::string windows_section(const RunData& run, const std::vector<Interval>& win
   return out + "</section>\n";
 }
 
+namespace {
+// Used space in the unit of its capacity's text ("100 GiB" -> GiB), to three decimals at most.
+std::string used_like(double bytes, const std::string& capacity) {
+  const std::string like = format_like(bytes, capacity);
+  if (like.empty()) return units::format_bytes(Bytes{bytes});
+  const size_t unit_at = like.find(' ');
+  return fmt::format("{:.2f}{}", std::stod(like.substr(0, unit_at)), like.substr(unit_at));
+}
+}  // namespace
+
 std::string space_section(const RunData& run) {
   std::string rows;
   for (const ResourceSeries& r : run.recording.resources) {
@@ -145,7 +155,7 @@ std::string space_section(const RunData& run) {
         "<td class=\"n\">{}</td></tr>\n",
         escape(r.id.substr(0, r.id.find('/'))),
         r.kind == "log_space" ? "log space" : "database space",
-        escape(units::format_bytes(Bytes{*st.peak * *r.capacity})),
+        escape(used_like(*st.peak * *r.capacity, capacity_text(run.scenario, r))),
         escape(capacity_text(run.scenario, r)),
         *st.peak >= 0.9 ? "<b>" + percent(*st.peak) + "</b>" : percent(*st.peak));
   }
