@@ -15,7 +15,8 @@
 #include "random.hpp"
 #include "scheduler.hpp"
 
-// `--log coexlab_migration.thres:debug`: the model's decisions, not only the engine's.
+// `--log coexlab_migration.thres:verbose` (debug messages are compiled out under NDEBUG, so
+// verbose, the level above): the model's decisions, not only the engine's.
 XBT_LOG_EXTERNAL_CATEGORY(coexlab);
 XBT_LOG_NEW_DEFAULT_SUBCATEGORY(coexlab_migration, coexlab,
                                 "coexlab: the scheduler's decisions, dismounts, remounts, cancels");
@@ -169,7 +170,7 @@ class MigrationModel final : private ResourceView {
                                        units::format_bytes(sv.hardware.log_disk.capacity),
                                        sv.backup ? "" : " (no backup configured: never)"),
                            sv.name, sv.name + "/log_space"});
-    XBT_DEBUG("dismount: %s", rec_.events.back().what.c_str());
+    XBT_VERBOSE("dismount: %s", rec_.events.back().what.c_str());
   }
 
   // A chunk that does not fit on the database disk: the store dismounts the databases, and
@@ -189,7 +190,7 @@ class MigrationModel final : private ResourceView {
                      units::format_bytes(*sv.hardware.database_disk.capacity),
                      units::format_bytes(Bytes{chunk_bytes})),
          sv.name, sv.name + "/database_space"});
-    XBT_DEBUG("dismount: %s", rec_.events.back().what.c_str());
+    XBT_VERBOSE("dismount: %s", rec_.events.back().what.c_str());
   }
 
  private:
@@ -352,7 +353,7 @@ class MigrationModel final : private ResourceView {
     pending_.erase(std::lower_bound(pending_.begin(), pending_.end(), q));
     in_flight_.push_back(q);
     count_in_flight(queue_[size_t(q)], +1);
-    XBT_DEBUG("decision: start request %d (%zu in flight, %zu pending)", q, in_flight_.size(),
+    XBT_VERBOSE("decision: start request %d (%zu in flight, %zu pending)", q, in_flight_.size(),
               pending_.size());
   }
 
@@ -564,7 +565,7 @@ class MigrationModel final : private ResourceView {
       close(cancelled ? MoveState::cancelled : MoveState::unfinished);
       release(q);
       if (cancelled) {
-        XBT_DEBUG("cancel: %s at the window's end, requeued", m.id.c_str());
+        XBT_VERBOSE("cancel: %s at the window's end, requeued", m.id.c_str());
         requeue(q, sg4::Engine::get_clock());
       }
       return;
@@ -606,7 +607,7 @@ class MigrationModel final : private ResourceView {
               {Seconds{sg4::Engine::get_clock()}, "remount",
                fmt::format("{}: backup truncated the logs; databases mounted", sv.name), sv.name,
                sv.name + "/log_space"});
-          XBT_DEBUG("remount: %s", rec_.events.back().what.c_str());
+          XBT_VERBOSE("remount: %s", rec_.events.back().what.c_str());
           wake_->notify_all();
         }
       }
