@@ -60,6 +60,7 @@ std::string render_table(const std::vector<TableColumn>& columns,
   };
   line([&](size_t i) { return std::string_view(columns[i].header); });
   std::vector<std::string> rule;
+  rule.reserve(width.size());
   for (size_t w : width) rule.emplace_back(w, '-');
   line([&](size_t i) { return std::string_view(rule[i]); });
   for (const auto& r : rows) {
@@ -100,6 +101,7 @@ std::string human_cell(std::string_view column, const nlohmann::ordered_json& v)
 std::string human_table(const std::vector<std::string>& columns,
                         const std::vector<nlohmann::ordered_json>& rows) {
   std::vector<TableColumn> head;
+  head.reserve(columns.size());
   for (const std::string& c : columns) head.push_back({human_header(c), false});
   std::vector<std::vector<std::string>> cells;
   for (const auto& r : rows) {
