@@ -170,7 +170,7 @@ class MigrationModel final : private ResourceView {
                                        units::format_bytes(sv.hardware.log_disk.capacity),
                                        sv.backup ? "" : " (no backup configured: never)"),
                            sv.name, sv.name + "/log_space"});
-    XBT_VERBOSE("dismount: %s", rec_.events.back().what.c_str());
+    XBT_VERB("dismount: %s", rec_.events.back().what.c_str());
   }
 
   // A chunk that does not fit on the database disk: the store dismounts the databases, and
@@ -190,7 +190,7 @@ class MigrationModel final : private ResourceView {
                      units::format_bytes(*sv.hardware.database_disk.capacity),
                      units::format_bytes(Bytes{chunk_bytes})),
          sv.name, sv.name + "/database_space"});
-    XBT_VERBOSE("dismount: %s", rec_.events.back().what.c_str());
+    XBT_VERB("dismount: %s", rec_.events.back().what.c_str());
   }
 
  private:
@@ -353,8 +353,8 @@ class MigrationModel final : private ResourceView {
     pending_.erase(std::lower_bound(pending_.begin(), pending_.end(), q));
     in_flight_.push_back(q);
     count_in_flight(queue_[size_t(q)], +1);
-    XBT_VERBOSE("decision: start request %d (%zu in flight, %zu pending)", q, in_flight_.size(),
-              pending_.size());
+    XBT_VERB("decision: start request %d (%zu in flight, %zu pending)", q, in_flight_.size(),
+             pending_.size());
   }
 
   void release(int q) {
@@ -565,7 +565,7 @@ class MigrationModel final : private ResourceView {
       close(cancelled ? MoveState::cancelled : MoveState::unfinished);
       release(q);
       if (cancelled) {
-        XBT_VERBOSE("cancel: %s at the window's end, requeued", m.id.c_str());
+        XBT_VERB("cancel: %s at the window's end, requeued", m.id.c_str());
         requeue(q, sg4::Engine::get_clock());
       }
       return;
@@ -607,7 +607,7 @@ class MigrationModel final : private ResourceView {
               {Seconds{sg4::Engine::get_clock()}, "remount",
                fmt::format("{}: backup truncated the logs; databases mounted", sv.name), sv.name,
                sv.name + "/log_space"});
-          XBT_VERBOSE("remount: %s", rec_.events.back().what.c_str());
+          XBT_VERB("remount: %s", rec_.events.back().what.c_str());
           wake_->notify_all();
         }
       }
