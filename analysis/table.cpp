@@ -135,8 +135,14 @@ std::string scenario_text_at(const std::string& file, const std::string& path) {
       } else if (node.IsSequence()) {
         YAML::Node found;
         for (const YAML::Node& entry : node) {
-          if (entry.IsMap() && entry["name"] && entry["name"].IsScalar() &&
-              entry["name"].Scalar() == key)
+          if (!entry.IsMap()) continue;
+          if (entry["name"] && entry["name"].IsScalar() && entry["name"].Scalar() == key)
+            found = entry;
+          // A link without a name is named by its sites: `between: [HQ, Branch]` is HQ-Branch.
+          const YAML::Node between = entry["between"];
+          if (!entry["name"] && between && between.IsSequence() && between.size() == 2 &&
+              between[0].IsScalar() && between[1].IsScalar() &&
+              between[0].Scalar() + "-" + between[1].Scalar() == key)
             found = entry;
         }
         node = found;
