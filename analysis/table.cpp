@@ -70,7 +70,10 @@ std::string render_table(const std::vector<TableColumn>& columns,
 }
 
 std::string human_header(std::string_view column) {
-  for (std::string_view suffix : {"_s", "_bytes", "_fraction"}) {
+  // A share says so: "gain_s" and "gain_fraction" must not both read "gain".
+  if (ends_with(column, "_fraction") && column.size() > 9)
+    return std::string(column.substr(0, column.size() - 9)) + " %";
+  for (std::string_view suffix : {"_s", "_bytes"}) {
     if (ends_with(column, suffix) && column.size() > suffix.size())
       return std::string(column.substr(0, column.size() - suffix.size()));
   }

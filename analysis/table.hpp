@@ -31,7 +31,7 @@ std::string render_table(const std::vector<TableColumn>& columns,
 // floats to 4 significant digits; null as "—".
 std::string human_cell(std::string_view column, const nlohmann::ordered_json& value);
 // The column's header for the terminal: its name without the unit suffix that human_cell
-// turned into a unit ("duration_s" -> "duration").
+// turned into a unit ("duration_s" -> "duration", "gain_fraction" -> "gain %").
 std::string human_header(std::string_view column);
 
 // Rows of named cells (a sweep's rows) as a human table over `columns`.

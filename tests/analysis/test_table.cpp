@@ -45,7 +45,7 @@ TEST(Table, HumanCellsBySuffix) {
   EXPECT_EQ(human_cell("bottleneck", J(nullptr)), "—");
   EXPECT_EQ(human_cell("completed", J(true)), "true");
   EXPECT_EQ(human_header("duration_s"), "duration");
-  EXPECT_EQ(human_header("gain_fraction"), "gain");
+  EXPECT_EQ(human_header("gain_fraction"), "gain %");
   EXPECT_EQ(human_header("bottleneck"), "bottleneck");
 }
 
