@@ -15,17 +15,13 @@ namespace coexlab {
 
 namespace {
 
-constexpr std::string_view kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
 std::string iso_at(const Scenario& s, double t) {
   return civil_at(s.start, t).iso();
 }
 
 // "Fri 2007-06-01 20:00", for people.
 std::string day_at(const Scenario& s, double t) {
-  const CivilTime c = civil_at(s.start, t);
-  return fmt::format("{} {:04}-{:02}-{:02} {:02}:{:02}", kWeekdays[c.weekday()], c.year, c.month,
-                     c.day, c.hour, c.minute);
+  return civil_at(s.start, t).human();
 }
 
 std::string database_text(const Scenario& s, int server, int database) {

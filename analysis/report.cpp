@@ -7,12 +7,16 @@
 #include <fmt/format.h>
 
 #include "bottleneck.hpp"
+#include "calendar.hpp"
 #include "coexlab/version.hpp"
 #include "lower_bound.hpp"
+#include "report_parts.hpp"
+#include "table.hpp"
 
 namespace coexlab {
 
 using svg::escape;
+using namespace report_detail;  // NOLINT(google-build-using-namespace): the report's own parts
 
 // ---- Geometry ---------------------------------------------------------------------------------
 
@@ -31,11 +35,6 @@ std::string_view state_colour(MoveState s) {
 }
 
 namespace {
-
-constexpr std::string_view kWindowFill = "#dcebf9";
-constexpr std::string_view kGridStroke = "#d0d0d0";
-constexpr std::string_view kLineStroke = "#1565c0";
-constexpr std::string_view kMaxFill = "#bbdefb";
 
 // Severity for merging sub-pixel attempts: a pixel shows its most alarming attempt, so that a
 // failure among hundreds of successful moves stays visible.
@@ -133,85 +132,11 @@ std::vector<SeriesPoint> downsample(const std::vector<double>& sample_times,
 namespace {
 
 constexpr size_t kMaxPointsPerSeries = 1000;  // per utilisation or log-space series
-constexpr size_t kUtilisationCharts = 6;      // busiest rate resources shown
-constexpr size_t kMaxEvents = 200;            // rows of the events table
-constexpr size_t kMaxResourceRows = 40;       // rows of the resource table
+constexpr size_t kUtilisationCharts = 6;      // busiest rate resources shown, at most
+constexpr double kChartMinBusyShare = 0.05;   // busy share while moves run worth a chart
 // Hover tooltips on exact Gantt bars cost ~100 bytes each: only for runs small enough that
 // the page stays light.
 constexpr size_t kMaxTooltips = 2000;
-
-std::string duration(double s) {
-  return units::format_duration(Seconds{s});
-}
-std::string percent(double fraction) {
-  return fmt::format("{:.0f} %", fraction * 100);
-}
-std::string opt_duration(const std::optional<double>& s) {
-  return s ? duration(*s) : "—";
-}
-// An instant as an offset from the scenario start, to the minute: "+1 d 01 h 05 min".
-std::string at(double s) {
-  return fmt::format("+{}", duration(s));
-}
-
-// A capacity in the unit of its resource (SPEC §4), in the units a planner reads.
-std::string capacity_text(const ResourceSeries& r) {
-  if (!r.capacity) return "—";
-  const double c = *r.capacity;
-  if (r.unit == "B") return units::format_bytes(Bytes{c});
-  if (r.unit == "B/s") return fmt::format("{}/s", units::format_bytes(Bytes{c}));
-  if (r.unit == "bit/s") return units::format_bits_per_second(BytesPerSecond{c / 8});
-  if (r.unit == "Hz") return fmt::format("{:.3g} GHz", c / 1e9);
-  return fmt::format("{:.4g} {}", c, r.unit);
-}
-
-const char* const kStyle = R"(
-:root { color-scheme: light; }
-body { font-family: system-ui, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color: #1a1a1a;
-       background: #fff; max-width: 1240px; margin: 20px auto; padding: 0 16px; line-height: 1.4; }
-h1 { font-size: 1.6em; margin: 0 0 4px; }
-h2 { font-size: 1.2em; border-bottom: 1px solid #bbb; padding-bottom: 2px; margin: 1.6em 0 0.5em; }
-.status { display: inline-block; border: 3px solid; padding: 6px 14px; font-weight: bold;
-          font-size: 1.3em; margin: 8px 0; }
-.status.ok { border-color: #2e7d32; color: #1b5e20; background: #edf7ee; }
-.status.bad { border-color: #c62828; color: #b71c1c; background: #fdecea; }
-table { border-collapse: collapse; font-size: 0.92em; }
-th, td { text-align: left; padding: 3px 14px 3px 0; border-bottom: 1px solid #e4e4e4; vertical-align: top; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-table.kv th { font-weight: 600; color: #444; min-width: 11em; }
-.grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14px 28px; }
-figure { margin: 0; }
-figcaption { font-size: 0.92em; font-weight: 600; margin-bottom: 2px; }
-svg { display: block; max-width: 100%; height: auto; }
-svg text { font-size: 11px; fill: #333; }
-.legend { font-size: 0.9em; margin: 4px 0; }
-.sw { display: inline-block; width: 0; height: 11px; border-left: 12px solid; margin: 0 4px 0 12px;
-      vertical-align: -1px; }
-.sw:first-child { margin-left: 0; }
-.note { color: #555; font-size: 0.9em; }
-@media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2 { break-after: avoid; }
-  figure, table.kv, .status { break-inside: avoid; }
-}
-@page { margin: 12mm; }
-)";
-
-std::string legend_item(std::string_view colour, std::string_view label) {
-  // A coloured left border, not a background: browsers print borders by default.
-  return fmt::format(R"(<span class="sw" style="border-left-color:{}"></span>{})", colour, label);
-}
-
-// Vertical grid lines and labels of a time axis between y_top and y_bottom.
-std::string time_axis(const svg::LinearScale& x, double y_top, double y_bottom, int max_ticks) {
-  std::string out;
-  for (const svg::Tick& t : svg::time_ticks(x.d0, x.d1, max_ticks)) {
-    out += svg::line(x(t.t), y_top, x(t.t), y_bottom, kGridStroke, R"(stroke-width="0.6")");
-    out += svg::text(x(t.t), y_bottom + 13, t.label, R"(text-anchor="middle")");
-  }
-  return out;
-}
 
 // ---- Summary ----
 
@@ -231,7 +156,8 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
   } else {
     out += fmt::format(R"(<div class="status bad">NOT COMPLETED: {} of {} mailboxes moved, {} )"
                        R"(failed, {} not moved{}</div>)",
-                       m.mailboxes_moved, m.mailboxes_total, m.mailboxes_failed, not_moved,
+                       with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_total),
+                       with_thousands(m.mailboxes_failed), with_thousands(not_moved),
                        rec.stopped_by == StopReason::done
                            ? ""
                            : escape(fmt::format(" — stopped by the {}: {}",
@@ -243,11 +169,10 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
   };
   row("Scenario", escape(s.name));
   row("Seed", fmt::format("{}", s.seed));
-  row("Start", escape(s.start.iso()) + " (scenario clock; times below are offsets from it)");
+  row("Start", escape(s.start.human()) + " (the scenario clock; every date below is on it)");
   if (m.duration) {
-    row("Duration",
-        fmt::format("<b>{}</b> (first start at +{}, last end at +{})", duration(*m.duration),
-                    duration(*m.first_start), duration(*m.last_end)));
+    row("Duration", fmt::format("<b>{}</b> (first start {}, last end <b>{}</b>)",
+                                duration(*m.duration), at(s, *m.first_start), at(s, *m.last_end)));
   } else {
     row("Duration", "no move started before the horizon");
   }
@@ -257,16 +182,20 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
         (std::isfinite(*lb) ? duration(*lb) : "none: the windows can never hold the work") +
             (rec.stopped_by == StopReason::done
                  ? std::string()
-                 : std::string(" — for the whole migration; this run stopped with work left, so "
-                               "its duration is only a lower bound too and the two are not "
-                               "comparable")));
+                 : fmt::format(" — for the whole migration. This run was stopped by the {} with "
+                               "{} mailbox(es) not moved, so its duration measures only the part "
+                               "it simulated{}; the whole migration needs at least the bound",
+                               to_string(rec.stopped_by), with_thousands(not_moved),
+                               m.duration && std::isfinite(*lb) && *lb > *m.duration
+                                   ? " and can be shorter than the bound"
+                                   : "")));
   }
   row("Mailboxes",
       fmt::format("{} to move ({}): {} moved, {} failed, {} not moved; {} cancelled attempts",
-                  m.mailboxes_total, escape(units::format_bytes(Bytes{total_bytes})),
-                  m.mailboxes_moved, m.mailboxes_failed,
-                  m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed,
-                  m.attempts_cancelled));
+                  with_thousands(m.mailboxes_total),
+                  escape(units::format_bytes(Bytes{total_bytes})),
+                  with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_failed),
+                  with_thousands(not_moved), with_thousands(m.attempts_cancelled)));
   row("Bytes moved", escape(units::format_bytes(Bytes{m.bytes_moved})));
   row("User downtime",
       m.downtime_mean ? fmt::format("mean {}, p95 {}, max {} per user", duration(*m.downtime_mean),
@@ -278,7 +207,7 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
                                    : "<b>" + escape(b.resource) + "</b>: " + escape(b.reason));
   // fmt rather than "+" + string: g++ 12 reports a false -Wrestrict on the latter.
   row("Simulated until",
-      fmt::format("+{} (stopped by: {}{})", duration(rec.end_time.value), to_string(rec.stopped_by),
+      fmt::format("{} (stopped by: {}{})", at(s, rec.end_time.value), to_string(rec.stopped_by),
                   rec.stop_detail.empty() ? "" : ", " + escape(rec.stop_detail)));
   row("coexlab", escape(kVersion));
   out += "</table>\n</section>\n";
@@ -306,7 +235,7 @@ std::string gantt_section(const RunData& run, const std::vector<Interval>& windo
     for (const auto& [x, w] : g.windows)
       out += svg::rect(x, frame.top, w, rows_bottom - frame.top, kWindowFill);
   }
-  out += time_axis(g.x, frame.top, rows_bottom, 14);
+  out += time_axis(run.scenario, g.x, frame.top, rows_bottom, 14);
   // Thread labels: every row when there is room, else every few rows.
   const int label_every = std::max(1, static_cast<int>(std::ceil(12.0 / g.row_height)));
   for (int t = 1; t <= g.threads; ++t) {
@@ -329,7 +258,7 @@ std::string gantt_section(const RunData& run, const std::vector<Interval>& windo
                                   ? run.mailboxes[size_t(a.mailbox)].id
                                   : fmt::format("mailbox {}", a.mailbox);
       title = fmt::format("{} (attempt {}): {}, {} → {}", who, a.attempt, to_string(a.state),
-                          at(a.start.value), at(a.end.value));
+                          at(run.scenario, a.start.value), at(run.scenario, a.end.value));
     }
     bars += svg::rect(b.x, y, b.width, g.row_height * 0.7, state_colour(b.state), "", title);
   }
@@ -370,7 +299,7 @@ std::string series_chart(const std::string& caption, const RunData& run,
     out += svg::line(kLeft, y(v), kRight, y(v), kGridStroke, R"(stroke-width="0.6")");
     out += svg::text(kLeft - 4, y(v) + 4, percent(v), R"(text-anchor="end")");
   }
-  out += time_axis(x, kTop, kBottom, 7);
+  out += time_axis(run.scenario, x, kTop, kBottom, 7);
   const std::vector<SeriesPoint> pts =
       downsample(run.recording.sample_times, values, kMaxPointsPerSeries);
   if (!pts.empty()) {
@@ -405,12 +334,24 @@ std::string utilisation_section(const RunData& run, const std::vector<Interval>&
   std::string out = "<section>\n<h2>Utilisation of the busiest resources</h2>\n";
   if (busiest.empty())
     return out + "<p>No resource carried load while moves ran.</p>\n</section>\n";
+  // Only the busy ones that matter: a flat line near 1 % tells the reader nothing. At least
+  // the busiest is shown.
+  size_t shown = 1;
+  while (shown < busiest.size() && shown < kUtilisationCharts &&
+         busiest[shown].first >= kChartMinBusyShare)
+    ++shown;
   out += fmt::format(
-      "<p class=\"note\">The {} rate resources with the highest busy share while moves run. Line: "
-      "mean per point; light area: highest sample per point (at most {} points per chart).</p>\n",
-      std::min(busiest.size(), kUtilisationCharts), kMaxPointsPerSeries);
+      "<p class=\"note\">The {} rate resource(s) busiest while moves run{}. Line: mean per "
+      "point; orange area: highest sample per point (at most {} points per chart).</p>\n",
+      shown,
+      shown < busiest.size()
+          ? fmt::format(" ({} more were busy less than {} of that time, or are beyond the first "
+                        "{}: see the resource table)",
+                        busiest.size() - shown, percent(kChartMinBusyShare), kUtilisationCharts)
+          : "",
+      kMaxPointsPerSeries);
   out += "<div class=\"grid\">\n";
-  for (size_t i = 0; i < busiest.size() && i < kUtilisationCharts; ++i) {
+  for (size_t i = 0; i < shown; ++i) {
     const ResourceSeries& r = *busiest[i].second;
     out +=
         series_chart(fmt::format("{} — {} busy while moves run", r.id, percent(busiest[i].first)),
@@ -447,189 +388,6 @@ std::string log_space_section(const RunData& run, const std::vector<Interval>& w
          charts + "</div>\n</section>\n";
 }
 
-// ---- Tables ----
-
-std::string resources_section(const RunData& run) {
-  struct Row {
-    const ResourceSeries* r;
-    ResourceStats st;
-  };
-  std::vector<Row> rows;
-  for (const ResourceSeries& r : run.recording.resources) {
-    if (!r.samples.empty()) rows.push_back({&r, resource_stats(run, r)});
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return a.st.busy_during_moves.value_or(-1) > b.st.busy_during_moves.value_or(-1);
-  });
-  std::string out = "<section>\n<h2>Resources</h2>\n";
-  out +=
-      "<table>\n<tr><th>resource</th><th>kind</th><th class=\"n\">capacity</th><th "
-      "class=\"n\">while moves "
-      "run</th><th class=\"n\">mean</th><th class=\"n\">peak</th></tr>\n";
-  const auto pct = [](const std::optional<double>& v) {
-    return v ? percent(*v) : std::string("—");
-  };
-  for (size_t i = 0; i < rows.size() && i < kMaxResourceRows; ++i) {
-    const ResourceSeries& r = *rows[i].r;
-    const std::string cap = capacity_text(r);
-    out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
-        "class=\"n\">{}</td>"
-        "<td class=\"n\">{}</td></tr>\n",
-        escape(r.id), escape(r.kind), escape(cap), pct(rows[i].st.busy_during_moves),
-        pct(rows[i].st.mean), pct(rows[i].st.peak));
-  }
-  out +=
-      "</table>\n<p class=\"note\">Rates (cpu, disks, nic, lan, link): share of the capacity busy; "
-      "log_space and database_space: share of the capacity in use.</p>\n";
-  if (rows.size() > kMaxResourceRows) {
-    out += fmt::format("<p class=\"note\">… and {} more resources (all in summary.json).</p>\n",
-                       rows.size() - kMaxResourceRows);
-  }
-  return out + "</section>\n";
-}
-
-std::string mail_section(const RunData& run) {
-  const MailRecording& mail = run.recording.mail;
-  std::string out = "<section>\n<h2>Mail latency</h2>\n";
-  // mail_flow is null in summary.json without users: say so, never a made-up latency.
-  if (!mail.simulated) {
-    return out +
-           "<p>No mail flow simulated: this run has no users' mail (<code>mail_flow</code> is "
-           "null in summary.json), so there is no latency to show.</p>\n</section>\n";
-  }
-  const MailLatencies lat = mail_latencies(mail);
-  out += fmt::format("<p>{} messages delivered, simulated {}; submission to delivery.</p>\n",
-                     std::llround(lat.all.total),
-                     mail.mode == "per_message" ? "message by message" : "as aggregated flows");
-  out +=
-      "<table>\n<tr><th>path</th><th class=\"n\">messages</th><th class=\"n\">mean</th><th "
-      "class=\"n\">p50</th><th class=\"n\">p95</th><th class=\"n\">max</th></tr>\n";
-  const auto row = [&](const std::string& name, const WeightedLatency& l) {
-    out += fmt::format(
-        "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
-        "class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        escape(name), std::llround(l.total), format_latency(l.mean), format_latency(l.p50),
-        format_latency(l.p95), format_latency(l.max));
-  };
-  for (const auto& [name, l] : lat.by_path) row(name, l);
-  row("all", lat.all);
-  out += "</table>\n";
-  if (!mail.hubs.empty()) {
-    out +=
-        "<table>\n<tr><th>Hub Transport</th><th class=\"n\">messages</th><th "
-        "class=\"n\">mean wait</th><th class=\"n\">mean time in hub</th><th "
-        "class=\"n\">mean queue</th><th class=\"n\">peak queue</th></tr>\n";
-    for (const HubQueueStats& h : mail.hubs) {
-      out += fmt::format(
-          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
-          "class=\"n\">{}</td><td class=\"n\">{:.2f}</td><td class=\"n\">{:.2f}</td></tr>\n",
-          escape(h.server), std::llround(h.messages), format_latency(h.mean_wait_s),
-          format_latency(h.mean_sojourn_s), h.mean_in_hub, h.peak_in_hub);
-    }
-    out += "</table>\n";
-  }
-  if (mail.mode == "aggregate") {
-    out +=
-        "<p class=\"note\">Aggregated: percentiles range over the means of each interval and "
-        "path class, not over single messages.</p>\n";
-  }
-  return out + "</section>\n";
-}
-
-std::string events_section(const RunData& run) {
-  const auto& events = run.recording.events;
-  std::string out = "<section>\n<h2>Events</h2>\n";
-  if (events.empty()) return out + "<p>No dismount, remount or failure.</p>\n</section>\n";
-  out += "<table>\n<tr><th class=\"n\">time</th><th>event</th><th>what</th></tr>\n";
-  for (size_t i = 0; i < events.size() && i < kMaxEvents; ++i) {
-    out += fmt::format("<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                       escape(at(events[i].time.value)), escape(to_string(events[i].kind)),
-                       escape(describe(events[i])));
-  }
-  out += "</table>\n";
-  if (events.size() > kMaxEvents) {
-    out += fmt::format("<p class=\"note\">… and {} more events (all {} in summary.json).</p>\n",
-                       events.size() - kMaxEvents, events.size());
-  }
-  return out + "</section>\n";
-}
-
-std::optional<double> number(const std::map<std::string, std::string>& row,
-                             const std::string& key) {
-  const auto it = row.find(key);
-  if (it == row.end() || it->second.empty()) return std::nullopt;
-  try {
-    size_t used = 0;
-    const double v = std::stod(it->second, &used);
-    if (used != it->second.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-std::string field(const std::map<std::string, std::string>& row, const std::string& key) {
-  const auto it = row.find(key);
-  return it == row.end() ? "" : it->second;
-}
-
-std::string ranking_section(std::vector<std::map<std::string, std::string>> rows, bool simulated) {
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return number(a, "gain_s").value_or(-1e300) > number(b, "gain_s").value_or(-1e300);
-  });
-  double top = 0;
-  for (const auto& r : rows) top = std::max(top, number(r, "gain_fraction").value_or(0));
-  std::string out = "<section>\n<h2>Bottleneck ranking</h2>\n";
-  out += simulated
-             ? "<p class=\"note\">From <code>coexlab bottlenecks</code>: each factor improved "
-               "alone, ranked by how much sooner the migration ends.</p>\n"
-             : "<p class=\"note\">Estimated from this run (a queueing model of the moves, "
-               "calibrated on it: docs/model.md, \"Bottleneck\"); <code>coexlab bottlenecks</code> "
-               "simulates each change.</p>\n";
-  out +=
-      "<table>\n<tr><th>factor</th><th>change</th><th class=\"n\">duration</th><th "
-      "class=\"n\">gain</th>"
-      "<th class=\"n\">gain %</th><th></th><th class=\"n\">busy share</th><th>status</th></tr>\n";
-  for (const auto& r : rows) {
-    const auto d = number(r, "duration_s"), gain = number(r, "gain_s"),
-               frac = number(r, "gain_fraction"), busy = number(r, "busy_share");
-    std::string bar;
-    if (frac && *frac > 0 && top > 0) {
-      bar = svg::open(120, 10, "gain") + svg::rect(0, 0, 120 * *frac / top, 10, kLineStroke) +
-            svg::close();
-    }
-    const std::string status = field(r, "status");
-    out += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
-        "class=\"n\">{}</td>"
-        "<td style=\"width:120px\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
-        escape(field(r, "factor")), escape(field(r, "change")), opt_duration(d),
-        gain ? (*gain < 0 ? fmt::format("−{}", duration(-*gain)) : duration(*gain)) : "—",
-        frac ? fmt::format("{:.1f} %", *frac * 100) : "—", bar, busy ? percent(*busy) : "—",
-        escape(status == "ok" ? status : status + " " + field(r, "error")));
-  }
-  return out + "</table>\n</section>\n";
-}
-
-// Without `coexlab bottlenecks`' simulated ranking: the in-run estimate's
-// (analysis/bottleneck.hpp).
-std::string estimated_ranking_section(const RunData& run, const MigrationMetrics& m) {
-  const std::vector<FactorEstimate> ranked = estimate_factors(run, m);
-  if (ranked.empty() || !m.duration) return "";
-  std::vector<std::map<std::string, std::string>> rows;
-  for (const FactorEstimate& f : ranked) {
-    if (rows.size() == 8) break;
-    rows.push_back({{"factor", f.factor},
-                    {"change", f.change},
-                    {"duration_s", fmt::format("{}", f.duration_s)},
-                    {"gain_s", fmt::format("{}", f.gain_s)},
-                    {"gain_fraction", fmt::format("{}", f.gain_s / *m.duration)},
-                    {"status", "estimate"}});
-  }
-  return ranking_section(rows, false);
-}
-
 }  // namespace
 
 std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,
@@ -663,8 +421,12 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
          "</style>\n</head>\n<body>\n";
   out += "<h1>coexlab report — " + escape(s.name) + "</h1>\n";
   out += summary_section(run, m);
+  out += scenario_section(run, options.warnings);
+  out += progress_section(run, windows, t_end);
+  out += windows_section(run, windows);
   out += gantt_section(run, windows, t_end);
   out += utilisation_section(run, windows, t_end);
+  out += space_section(run);
   out += log_space_section(run, windows, t_end);
   out += mail_section(run);
   out += options.bottleneck_rows ? ranking_section(*options.bottleneck_rows, true)

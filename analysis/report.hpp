@@ -22,6 +22,9 @@ struct ReportOptions {
   // (as `run` leaves it: the simulated ranking needs one run per factor), the section shows
   // the in-run estimate's ranking (analysis/bottleneck.hpp), marked as an estimate.
   std::optional<std::vector<std::map<std::string, std::string>>> bottleneck_rows;
+  // The scenario's warnings as `validate` prints them ("FILE:LINE:COLUMN: warning: ..."): the
+  // section "The scenario" lists them beside its description.
+  std::vector<std::string> warnings;
 };
 
 std::string report_html(const RunData& run, const ReportOptions& options = {});
@@ -31,6 +34,11 @@ std::string report_html(const RunData& run, const ReportOptions& options = {});
 std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,
                              const std::vector<std::map<std::string, std::string>>& rows,
                              const std::vector<std::string>& advice);
+
+// whatif.html of `coexlab whatif --out DIR`: the variants side by side (what each changed, its
+// duration as a bar, lower bound, bottleneck, busiest resource), rows as in whatif.csv.
+std::string whatif_html(const std::string& scenario, const std::vector<std::string>& varied,
+                        const std::vector<nlohmann::ordered_json>& rows);
 
 // ---- Geometry, exposed for the unit tests ----------------------------------------------------
 

@@ -15,6 +15,7 @@
 #include "csv.hpp"
 #include "lower_bound.hpp"
 #include "resolved.hpp"
+#include "table.hpp"
 #include "windows.hpp"
 
 namespace coexlab {
@@ -388,8 +389,9 @@ json summary_json(const RunData& run, const json& checks) {
 
 void write_moves_csv(const RunData& run, const std::function<void(std::string_view)>& emit) {
   std::string line;
-  append_csv_record(line, {"mailbox", "source", "target", "size_bytes", "items", "attempt",
-                           "queued_s", "start_s", "end_s", "thread", "state", "name"});
+  append_csv_record(
+      line, {"mailbox", "source", "target", "size_bytes", "items", "attempt", "queued_s", "start_s",
+             "end_s", "thread", "state", "name", "start", "end"});
   emit(line);
   for (const MoveAttempt& a : run.recording.attempts) {
     const MoveRequest& r = run.queue[size_t(a.queue_index)];
@@ -403,7 +405,9 @@ void write_moves_csv(const RunData& run, const std::function<void(std::string_vi
                        fmt::format("{:.0f}", mb.size.value), fmt::format("{}", mb.items),
                        fmt::format("{}", a.attempt), fmt::format("{:.3f}", a.queued.value),
                        fmt::format("{:.3f}", a.start.value), fmt::format("{:.3f}", a.end.value),
-                       fmt::format("{}", a.thread), std::string(to_string(a.state)), mb.name});
+                       fmt::format("{}", a.thread), std::string(to_string(a.state)), mb.name,
+                       civil_at(run.scenario.start, a.start.value).iso(),
+                       civil_at(run.scenario.start, a.end.value).iso()});
     emit(line);
   }
 }
@@ -462,6 +466,25 @@ void write_utilisation_csv(const RunData& run, const std::function<void(std::str
   }
 }
 
+void write_utilisation_wide_csv(const RunData& run,
+                                const std::function<void(std::string_view)>& emit) {
+  const auto& resources = run.recording.resources;
+  std::string line = "time_s";
+  for (const ResourceSeries& r : resources) line += "," + csv_field(r.id);
+  emit(line + "\n");
+  const auto& times = run.recording.sample_times;
+  for (size_t i = 0; i < times.size(); ++i) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{:.3f}", times[i]);
+    for (const ResourceSeries& r : resources) {
+      line += ',';  // a resource not sampled at this time: an empty cell
+      if (i < r.samples.size()) fmt::format_to(std::back_inserter(line), "{:.6f}", r.samples[i]);
+    }
+    line += '\n';
+    emit(line);
+  }
+}
+
 std::string moves_csv(const RunData& run) {
   std::string out;
   write_moves_csv(run, [&](std::string_view piece) { out.append(piece); });
@@ -478,29 +501,36 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   const MigrationMetrics m = migration_metrics(run);
   double total_bytes = 0;
   for (const MoveRequest& r : run.queue) total_bytes += run.mailboxes[size_t(r.mailbox)].size.value;
+  // An instant for people: the date with its weekday, and the offset from the start.
+  const auto date = [&run](double t) {
+    return fmt::format("{} (+{})", civil_at(run.scenario.start, t).human(),
+                       units::format_duration(Seconds{t}));
+  };
   std::string out =
-      fmt::format("{} (seed {}): {} mailboxes to move, {}\n", run.scenario.name, run.scenario.seed,
-                  m.mailboxes_total, units::format_bytes(Bytes{total_bytes}));
+      fmt::format("{} (seed {}): {} mailboxes to move, {}; start {}\n", run.scenario.name,
+                  run.scenario.seed, with_thousands(m.mailboxes_total),
+                  units::format_bytes(Bytes{total_bytes}), run.scenario.start.human());
   if (m.duration) {
-    out += fmt::format("  migration   {} (first start at +{}, last end at +{}){}\n",
+    out += fmt::format("  migration   {}, from {} to {} (last end at +{}){}\n",
                        units::format_duration(Seconds{*m.duration}),
-                       units::format_duration(Seconds{*m.first_start}),
+                       civil_at(run.scenario.start, *m.first_start).human(),
+                       civil_at(run.scenario.start, *m.last_end).human(),
                        units::format_duration(Seconds{*m.last_end}),
                        m.completed ? "" : " — NOT COMPLETED");
   } else {
     out += "  migration   no move started before the horizon — NOT COMPLETED\n";
   }
   if (run.recording.stopped_by != StopReason::done) {
-    out += fmt::format("  stopped by  {} at +{}: {}{}\n", to_string(run.recording.stopped_by),
-                       units::format_duration(run.recording.end_time), run.recording.stop_detail,
+    out += fmt::format("  stopped by  {} at {}: {}{}\n", to_string(run.recording.stopped_by),
+                       date(run.recording.end_time.value), run.recording.stop_detail,
                        m.duration ? "; the duration above is only a lower bound on the whole "
                                     "migration's"
                                   : "");
   }
-  out +=
-      fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n",
-                  m.mailboxes_moved, m.mailboxes_failed,
-                  m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed, m.attempts_cancelled);
+  out += fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n",
+                     with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_failed),
+                     with_thousands(m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed),
+                     with_thousands(m.attempts_cancelled));
   if (m.downtime_mean) {
     out += fmt::format("  downtime    mean {}, p95 {}, max {} per user\n",
                        units::format_duration(Seconds{*m.downtime_mean}),
@@ -531,13 +561,13 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
     const MailLatencies lat = mail_latencies(mail);
     const WeightedLatency& l = lat.all;
     out += fmt::format("  mail        {} messages delivered ({}), latency mean {}, p95 {}\n",
-                       std::llround(l.total), mail.mode, format_latency(l.mean),
+                       with_thousands(std::llround(l.total)), mail.mode, format_latency(l.mean),
                        format_latency(l.p95));
     if (mail.delayed_messages >= 0.5) {
       out += fmt::format(
           "  locked      {} messages waited for their mailbox's move: mean {}, "
           "longest {}\n",
-          std::llround(mail.delayed_messages),
+          with_thousands(std::llround(mail.delayed_messages)),
           format_latency(mail.delayed_seconds_sum / mail.delayed_messages),
           format_latency(mail.delayed_max_s));
     }
@@ -547,15 +577,15 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
       if (p.p95 > worst_p95) {
         worst_p95 = p.p95;
         worst = fmt::format("{} (p95 {}, {} messages)", name, format_latency(p.p95),
-                            std::llround(p.total));
+                            with_thousands(std::llround(p.total)));
       }
     }
     if (!worst.empty()) out += fmt::format("  worst path  {}\n", worst);
   }
   for (const SimEvent& e : run.recording.events) {
     if (e.kind != EventKind::failure)
-      out += fmt::format("  event       +{} {}: {}\n", units::format_duration(e.time),
-                         to_string(e.kind), describe(e));
+      out += fmt::format("  event       {} {}: {}\n", date(e.time.value), to_string(e.kind),
+                         describe(e));
   }
   if (!out_dir.empty()) out += fmt::format("  results     {}/\n", out_dir);
   return out;

@@ -103,6 +103,11 @@ std::string utilisation_csv(const RunData& run);
 // without building the file in memory.
 void write_moves_csv(const RunData& run, const std::function<void(std::string_view)>& emit);
 void write_utilisation_csv(const RunData& run, const std::function<void(std::string_view)>& emit);
+// utilisation_wide.csv (`run --wide-utilisation`): the same samples, one row per sample time and
+// one column per resource (`time_s`, then the resource ids in summary.json's order), so that a
+// long run stays under a spreadsheet's row limit (Excel: 1,048,576 rows).
+void write_utilisation_wide_csv(const RunData& run,
+                                const std::function<void(std::string_view)>& emit);
 std::string human_summary(const RunData& run, const std::string& out_dir);
 
 }  // namespace coexlab

@@ -10,6 +10,7 @@
 
 #include "atomic_file.hpp"
 #include "csv.hpp"
+#include "table.hpp"
 
 namespace coexlab {
 namespace fs = std::filesystem;
@@ -54,32 +55,7 @@ std::string RowTable::csv(const std::vector<ojson>& rows) const {
 }
 
 std::string RowTable::text(const std::vector<ojson>& rows) const {
-  std::vector<size_t> width(columns_.size());
-  std::vector<std::vector<std::string>> cells;
-  for (size_t i = 0; i < columns_.size(); ++i) width[i] = columns_[i].size();
-  for (const ojson& r : rows) {
-    std::vector<std::string> line;
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      const auto it = r.find(columns_[i]);
-      std::string c = it == r.end() ? "" : cell(*it);
-      if (it != r.end() && it->is_number_float()) {
-        const double d = it->get<double>();
-        c = std::abs(d) >= 1000 ? fmt::format("{:.0f}", d) : fmt::format("{:.4g}", d);
-      }
-      width[i] = std::max(width[i], c.size());
-      line.push_back(std::move(c));
-    }
-    cells.push_back(std::move(line));
-  }
-  std::string out;
-  for (size_t i = 0; i < columns_.size(); ++i)
-    out += fmt::format("{:<{}}  ", columns_[i], width[i]);
-  out += "\n";
-  for (const auto& line : cells) {
-    for (size_t i = 0; i < line.size(); ++i) out += fmt::format("{:<{}}  ", line[i], width[i]);
-    out += "\n";
-  }
-  return out;
+  return human_table(columns_, rows);  // analysis/table.hpp
 }
 
 std::optional<std::vector<std::map<std::string, std::string>>> read_csv(const std::string& path) {

@@ -69,6 +69,26 @@ std::string CivilTime::iso() const {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", year, month, day, hour, minute, second);
 }
 
+std::string_view weekday_name(int weekday) {
+  static constexpr std::array<std::string_view, 7> kNames{"Mon", "Tue", "Wed", "Thu",
+                                                          "Fri", "Sat", "Sun"};
+  return kNames[static_cast<size_t>(((weekday % 7) + 7) % 7)];
+}
+
+std::string CivilTime::human() const {
+  return fmt::format("{} {:04}-{:02}-{:02} {:02}:{:02}", weekday_name(weekday()), year, month, day,
+                     hour, minute);
+}
+
+std::string axis_label(const CivilTime& c) {
+  static constexpr std::array<std::string_view, 12> kMonths{
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::string day = fmt::format("{} {} {}", weekday_name(c.weekday()), c.day,
+                                      kMonths[static_cast<size_t>(c.month - 1)]);
+  if (c.hour == 0 && c.minute == 0) return day;
+  return fmt::format("{} {:02}:{:02}", day, c.hour, c.minute);
+}
+
 CivilTime civil_from_epoch(std::int64_t epoch_seconds) {
   std::int64_t days =
       epoch_seconds >= 0 ? epoch_seconds / 86400 : -((-epoch_seconds + 86399) / 86400);

@@ -23,7 +23,15 @@ struct CivilTime {
   // 0 = Monday ... 6 = Sunday.
   int weekday() const;
   std::string iso() const;  // "2007-06-01T20:00:00"
+  // For people, to the minute (SPEC §5.2): "Sat 2007-06-09 19:02".
+  std::string human() const;
 };
+
+// "Mon" ... "Sun" for weekday() 0 ... 6.
+std::string_view weekday_name(int weekday);
+// A chart axis label at time-of-day granularity: "Sat 9 Jun" at midnight, else
+// "Sat 9 Jun 18:00".
+std::string axis_label(const CivilTime& c);
 
 constexpr int kMinutesPerWeek = 7 * 24 * 60;
 

@@ -11,6 +11,12 @@
 
 #include "random.hpp"
 
+// `--log coexlab_migration.thres:verbose` (debug messages are compiled out under NDEBUG, so
+// verbose, the level above): the model's decisions, not only the engine's.
+XBT_LOG_EXTERNAL_CATEGORY(coexlab);
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(coexlab_migration, coexlab,
+                                "coexlab: the scheduler's decisions and cancels");
+
 namespace coexlab::sim {
 
 namespace {
@@ -230,6 +236,8 @@ void MoverThread::operator()() const {
     const DispatchDecision d = m_.dispatcher_.decide(Seconds{now}, m_);
     if (d.start) {
       m_.dispatcher_.take(*d.start);
+      XBT_VERB("decision: start request %d (%zu in flight, %zu pending)", *d.start,
+               m_.dispatcher_.in_flight().size(), m_.dispatcher_.pending().size());
       lock.unlock();
       run_move(*d.start);
       lock.lock();
@@ -397,7 +405,10 @@ void MoverThread::run_move(int q) const {
                                  m_.rec_.attempts[row].bytes_copied.value + reserved);
     close(cancelled ? MoveState::cancelled : MoveState::unfinished);
     m_.dispatcher_.release(q);
-    if (cancelled) m_.dispatcher_.requeue(q, Seconds{clock_s()});
+    if (cancelled) {
+      XBT_VERB("cancel: %s at the window's end, requeued", mb.id.c_str());
+      m_.dispatcher_.requeue(q, Seconds{clock_s()});
+    }
     return;
   }
   m_.rec_.attempts[row].bad_items = bad.count;

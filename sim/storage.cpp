@@ -5,6 +5,11 @@
 
 #include <simgrid/s4u.hpp>
 
+// `--log coexlab_storage.thres:verbose`: dismounts and remounts as they happen.
+XBT_LOG_EXTERNAL_CATEGORY(coexlab);
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(coexlab_storage, coexlab,
+                                "coexlab: database dismounts and remounts");
+
 namespace coexlab::sim {
 
 Storage::Storage(const Scenario& s, const std::vector<Mailbox>& mailboxes,
@@ -70,6 +75,8 @@ bool Storage::truncate_logs(int server, Seconds now) {
   e.server = s_.servers[size_t(server)].name;
   e.resource = e.server + "/log_space";
   events_.push_back(std::move(e));
+  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
+           describe(events_.back()).c_str());
   return true;
 }
 
@@ -90,6 +97,8 @@ void Storage::dismount_log_full(int server, Seconds now) {
   e.capacity = sv.hardware.log_disk.capacity;
   e.no_backup = !sv.backup;
   events_.push_back(std::move(e));
+  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
+           describe(events_.back()).c_str());
 }
 
 void Storage::dismount_database_full(int server, Seconds now, double chunk_bytes) {
@@ -109,6 +118,8 @@ void Storage::dismount_database_full(int server, Seconds now, double chunk_bytes
   e.capacity = *sv.hardware.database_disk.capacity;
   e.needed = Bytes{chunk_bytes};
   events_.push_back(std::move(e));
+  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
+           describe(events_.back()).c_str());
 }
 
 // A streaming backup reads large sequential blocks: on the database disk (a link of iops x

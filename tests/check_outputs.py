@@ -11,6 +11,7 @@ utilisation in [0, 1]; trace.json: one complete event per attempt with its args,
 on a thread track, every track named. Exit 1 with every problem listed.
 """
 import csv
+import datetime
 import json
 import math
 import subprocess
@@ -100,12 +101,20 @@ def check_run(binary, scenario, out):
     moves = read_csv(f"{out}/moves.csv", ["mailbox", "source", "target", "size_bytes", "items",
                                           "attempt", "queued_s", "start_s", "end_s", "thread",
                                           "state"])
-    # SPEC §5.3: the display name (empty for a generated mailbox) is moves.csv's last column;
-    # csv.reader(strict=True) above has already refused any field quoted wrongly.
+    # SPEC §5.3: the display name (empty for a generated mailbox) follows SPEC §4's columns,
+    # then §5.2's start and end; csv.reader(strict=True) above has already refused any field
+    # quoted wrongly.
     with open(f"{out}/moves.csv", newline="") as f:
         header = next(csv.reader(f), [])
-    if not header or header[-1] != "name":
-        problem(f"{out}/moves.csv: last column {header[-1:]} is not 'name'")
+    if header[11:14] != ["name", "start", "end"]:
+        problem(f"{out}/moves.csv: columns 12 to 14 are {header[11:14]}, not name, start, end")
+    for i, row in enumerate(moves, start=2):
+        for key in ("start", "end"):
+            try:
+                datetime.datetime.fromisoformat(row.get(key) or "")
+            except ValueError:
+                problem(f"moves.csv:{i}: {key} {row.get(key)!r} is not an ISO 8601 date-time")
+                break
     names = {}
     for i, row in enumerate(moves, start=2):
         if names.setdefault(row.get("mailbox"), row.get("name")) != row.get("name"):

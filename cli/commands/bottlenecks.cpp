@@ -19,6 +19,7 @@
 #include "site_graph.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
+#include "table.hpp"
 
 namespace coexlab {
 namespace {
@@ -325,10 +326,11 @@ int bottlenecks(const Options& o) {
     if (!r["gain_fraction"].is_number() || r["gain_fraction"].get<double>() < 0.01 ||
         advice.size() == 5)
       continue;
-    advice.push_back(fmt::format(
-        "{}: {} saves {} ({:.0f} %)  --set '{}'", r["factor"].get<std::string>(),
-        r["change"].get<std::string>(), units::format_duration(Seconds{r["gain_s"].get<double>()}),
-        r["gain_fraction"].get<double>() * 100, r["set"].get<std::string>()));
+    advice.push_back(fmt::format("{}: {} saves {} ({:.0f} %)  --set '{}'",
+                                 r["factor"].get<std::string>(), r["change"].get<std::string>(),
+                                 units::format_duration(Seconds{r["gain_s"].get<double>()}),
+                                 r["gain_fraction"].get<double>() * 100,
+                                 set_in_scenario_units(s.file, r["set"].get<std::string>())));
   }
   const size_t pays = advice.size();
   // The layout changes, whatever they gain: they may be about the mail rather than the moves.
@@ -345,7 +347,7 @@ int bottlenecks(const Options& o) {
     advice.push_back(fmt::format("{}: {}: {}{}  --set '{}'", factor, r["change"].get<std::string>(),
                                  gain,
                                  it == effects.end() || it->second.empty() ? "" : "; " + it->second,
-                                 r["set"].get<std::string>()));
+                                 set_in_scenario_units(s.file, r["set"].get<std::string>())));
   }
   if (!o.sweep.out_dir.empty()) {
     // The ranking and the advice as a page beside bottlenecks.csv.

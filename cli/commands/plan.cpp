@@ -49,6 +49,7 @@ int run_plan(const PlanCommandOptions& o) {
     std::cerr << "coexlab: --margin: " << err << '\n';  // checked by the option already
     return kExitUsage;
   }
+  set_quiet_warnings(o.quiet);
   std::optional<std::uint64_t> seed;
   if (auto code = check_run_options(o.seed_given, o.seed, o.log, seed)) return *code;
   std::optional<Scenario> scenario;

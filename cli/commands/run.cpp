@@ -29,13 +29,16 @@ struct RunOptions {
   bool seed_given = false;
   std::string log;
   bool quiet = false;
+  bool wide_utilisation = false;
 };
 
 int run(const RunOptions& o) {
+  set_quiet_warnings(o.quiet);
   std::optional<std::uint64_t> seed;
   if (auto code = check_run_options(o.seed_given, o.seed, o.log, seed)) return *code;
   std::optional<Scenario> scenario;
-  if (auto code = load_for_command(o.file, o.sets, seed, scenario)) return *code;
+  ReportOptions report;
+  if (auto code = load_for_command(o.file, o.sets, seed, scenario, &report.warnings)) return *code;
   const Scenario& s = *scenario;
   const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
   // Before simulating: a run of minutes must not end in "cannot write".
@@ -56,20 +59,30 @@ int run(const RunOptions& o) {
     return [c = std::move(content)](const std::function<void(std::string_view)>& emit) { emit(c); };
   };
   // summary.json last: in a directory shared with other files it marks a complete set.
-  const std::vector<ResultFile> files{
+  std::vector<ResultFile> files{
       {"moves.csv", [&](const auto& emit) { write_moves_csv(data, emit); }},
       {"mailboxes.csv", text(mailboxes_csv(data))},
       {"utilisation.csv", [&](const auto& emit) { write_utilisation_csv(data, emit); }},
-      {"report.html", text(report_html(data))},
+      {"report.html", text(report_html(data, report))},
       {"trace.json", text(trace_json(data))},
       {"summary.json", text(summary.dump(2) + "\n")},
   };
+  if (o.wide_utilisation) {  // before summary.json, which marks a complete set
+    files.insert(files.end() - 1, ResultFile{"utilisation_wide.csv", [&](const auto& emit) {
+                                               write_utilisation_wide_csv(data, emit);
+                                             }});
+  }
   if (std::string err = write_result_set(dir, files); !err.empty()) {
     std::cerr << "coexlab: " << err << '\n';
     return kExitInternal;
   }
-  if (!o.quiet) std::cout << human_summary(data, dir) << checks_summary(summary["checks"]);
-  return all_passed(summary["checks"]) ? kExitOk : kExitInvalid;
+  const bool passed = all_passed(summary["checks"]);
+  if (!o.quiet) {
+    std::cout << human_summary(data, dir) << checks_summary(summary["checks"]);
+  } else if (!passed) {
+    std::cerr << checks_summary(summary["checks"]);  // quiet only on success
+  }
+  return passed ? kExitOk : kExitInvalid;
 }
 
 }  // namespace
@@ -91,7 +104,10 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "override the scenario's seed: decimal, 0 to 2^63 - 1")
       ->each([o](const std::string&) { o->seed_given = true; });
   cmd->add_option("--log", o->log, "SimGrid log setting, e.g. root.thres:info (default: silent)");
-  cmd->add_flag("--quiet", o->quiet, "print nothing on success");
+  cmd->add_flag("--quiet", o->quiet, "print nothing on success (warnings included)");
+  cmd->add_flag("--wide-utilisation", o->wide_utilisation,
+                "also write utilisation_wide.csv: one row per sample time, one column per "
+                "resource (fits a spreadsheet's row limit on long runs)");
   return {cmd, [o] { return run(*o); }};
 }
 

@@ -24,6 +24,7 @@
 #include "support.hpp"
 #include "sweep.hpp"
 #include "sweep_support.hpp"
+#include "table.hpp"
 
 namespace coexlab {
 namespace {
@@ -364,7 +365,15 @@ int run_tests(const TestOptions& o) {
   if (o.json) {
     std::cout << ojson(rows).dump(2) << '\n';
   } else {
-    std::cout << test_table().text(rows);
+    // The terminal shows each value in the unit of its check (SI stays in CSV and JSON).
+    std::vector<ojson> shown = rows;
+    for (ojson& r : shown) {
+      if (!r["value"].is_number() || !r["expr"].is_string()) continue;
+      const std::string text =
+          check_value_text(r["value"].get<double>(), r["expr"].get<std::string>());
+      if (!text.empty()) r["value"] = text;
+    }
+    std::cout << test_table().text(shown);
     std::cout << fmt::format("{} checks in {} scenarios: {} passed, {} failed\n", rows.size(),
                              runs.size(), rows.size() - failed, failed);
   }

@@ -269,7 +269,8 @@ TEST_F(Size, OutWritesSizeCsvWithSpecColumnsAndResumes) {
   std::getline(lines, header);
   EXPECT_EQ(header,
             "variant_index,status,error,links.A-B.bandwidth,cost,cost_basis,meets_target,pruned,"
-            "target_value,duration_s,lower_bound_s,bottleneck,completed");
+            "target_value,duration_s,lower_bound_s,bottleneck,completed,run_lower_bound_s,"
+            "static_lower_bound_s");
   const auto csv = coexlab::read_csv((fs::path(out) / "size.csv").string());
   ASSERT_TRUE(csv);
   ASSERT_EQ(csv->size(), 3u);
