@@ -395,7 +395,7 @@ std::string utilisation_section(const RunData& run, const std::vector<Interval>&
                                 double t_end) {
   std::vector<std::pair<double, const ResourceSeries*>> busiest;
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind == "log_space" || r.kind == "database_space" || r.samples.empty()) continue;
+    if (is_space(r.kind) || r.samples.empty()) continue;
     const ResourceStats st = resource_stats(run, r);
     if (st.busy_during_moves && *st.busy_during_moves > 0)
       busiest.emplace_back(*st.busy_during_moves, &r);
@@ -423,7 +423,7 @@ std::string log_space_section(const RunData& run, const std::vector<Interval>& w
                               double t_end) {
   std::string charts;
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind != "log_space" || r.samples.empty()) continue;
+    if (r.kind != ResourceKind::log_space || r.samples.empty()) continue;
     const auto [lo, hi] = std::minmax_element(r.samples.begin(), r.samples.end());
     if (*hi <= 0 || *hi <= *lo) continue;  // no growth: nothing to see
     const std::string server = r.id.substr(0, r.id.find('/'));
@@ -476,7 +476,7 @@ std::string resources_section(const RunData& run) {
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td>"
         "<td class=\"n\">{}</td></tr>\n",
-        escape(r.id), escape(r.kind), escape(cap), pct(rows[i].st.busy_during_moves),
+        escape(r.id), escape(std::string(to_string(r.kind))), escape(cap), pct(rows[i].st.busy_during_moves),
         pct(rows[i].st.mean), pct(rows[i].st.peak));
   }
   out +=

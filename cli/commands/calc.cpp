@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "mailboxes.hpp"
 #include "profiles.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 #include "workload_costs.hpp"
@@ -52,11 +53,8 @@ bool derived_2003_iops(const Scenario& s, const std::vector<Mailbox>& mailboxes,
 }
 
 double peak(const nlohmann::json& summary, const std::string& id) {
-  for (const auto& r : summary_field(summary, {"resources"})) {
-    if (r.value("id", "") == id && r["peak_utilisation"].is_number())
-      return r["peak_utilisation"].get<double>();
-  }
-  return -1;
+  const SummaryResource* r = read_summary(summary).resource(id);
+  return r && r->peak_utilisation ? *r->peak_utilisation : -1;
 }
 
 int calc(const Options& o) {

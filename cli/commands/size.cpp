@@ -65,6 +65,7 @@
 #include "overrides.hpp"
 #include "resolved.hpp"
 #include "rules.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -259,15 +260,16 @@ int size(const SizeOptions& o) {
       const ojson summary = ojson::parse(r.summary.dump());
       const CheckOutcome outcome = evaluate_check(target, summary);
       value = outcome.value;
-      meets = outcome.passed && summary_field(r.summary, {"migration", "completed"}) == true;
+      meets = outcome.passed && read_summary(r.summary).completed == true;
     }
     row["meets_target"] = meets;
     row["pruned"] = false;
     row["target_value"] = value;
-    row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
-    row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
-    row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
-    row["completed"] = summary_field(r.summary, {"migration", "completed"});
+    const RunSummary sum = read_summary(r.summary);
+    row["duration_s"] = json_or_null(sum.duration_s);
+    row["lower_bound_s"] = json_or_null(sum.lower_bound_s);
+    row["bottleneck"] = json_or_null(sum.bottleneck);
+    row["completed"] = json_or_null(sum.completed);
     return row;
   };
   // A pruned row when the variant's lower bound proves it cannot meet the target.

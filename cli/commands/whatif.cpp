@@ -8,6 +8,7 @@
 #include "cli.hpp"
 #include "command.hpp"
 #include "overrides.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -55,11 +56,12 @@ int whatif(const WhatifOptions& o) {
           const std::string& set = v.sets[o.sweep.sets.size() + i];
           row[axes[i].path] = set.substr(axes[i].path.size() + 1);
         }
-        row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
-        row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
-        row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
-        row["completed"] = summary_field(r.summary, {"migration", "completed"});
-        row["mailboxes_moved"] = summary_field(r.summary, {"migration", "mailboxes_moved"});
+        const RunSummary sum = read_summary(r.summary);
+        row["duration_s"] = json_or_null(sum.duration_s);
+        row["lower_bound_s"] = json_or_null(sum.lower_bound_s);
+        row["bottleneck"] = json_or_null(sum.bottleneck);
+        row["completed"] = json_or_null(sum.completed);
+        row["mailboxes_moved"] = json_or_null(sum.mailboxes_moved);
         row["busiest"] = r.status == "ok" ? ojson(busiest_resource(r.summary)) : ojson(nullptr);
         return row;
       });
