@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,23 +37,13 @@ std::string quoted(const std::string& s) {
 }
 
 CliRun run(const std::string& args) {
+  const coexlab::testing::CliResult c = coexlab::testing::run_coexlab(args);
   CliRun r;
-  // One file per process and call: ctest runs the tests of this file in parallel.
-  static int calls = 0;
-  const std::string err_file = ::testing::TempDir() + "coexlab_cli_stderr_" +
-                               std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
-  const std::string cmd = quoted(kBinary) + " " + args + " 2>" + quoted(err_file);
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
+  r.exit_code = c.exit_code;
+  r.out = c.out;
+  std::istringstream in(c.err);
   std::string line;
   while (std::getline(in, line)) r.err_lines.push_back(line);
-  std::remove(err_file.c_str());
   return r;
 }
 
