@@ -214,6 +214,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   if (options.log.empty()) xbt_log_control_set("root.thres:critical");
   std::vector<std::string> args = engine_arguments(options);
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (std::string& a : args) argv.push_back(a.data());
   int argc = static_cast<int>(argv.size());
   sg4::Engine engine(&argc, argv.data());

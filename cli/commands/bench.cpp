@@ -447,6 +447,7 @@ int bench(const BenchOptions& o) {
   }
   if (::isatty(STDERR_FILENO)) std::cerr << '\n';
   std::vector<ojson> ordered;
+  ordered.reserve(cells.size());
   for (const Cell& c : cells) ordered.push_back(rows.at(c.index));
   if (std::string err = output.finish(ordered); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

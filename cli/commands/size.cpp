@@ -232,7 +232,7 @@ int size(const SizeOptions& o) {
   for (const Axis& a : axes) columns.push_back(a.path);
   for (const char* c : {"cost", "cost_basis", "meets_target", "pruned", "target_value",
                         "duration_s", "lower_bound_s", "bottleneck", "completed"}) {
-    columns.push_back(c);
+    columns.emplace_back(c);
   }
   const RowTable table(columns);
   const bool prunable = target.field->key == std::string_view("migration.duration_s") &&
@@ -351,6 +351,7 @@ int size(const SizeOptions& o) {
   std::vector<size_t> reported(order.begin(), order.begin() + long(kept));
   std::sort(reported.begin(), reported.end());
   std::vector<ojson> final_rows;
+  final_rows.reserve(reported.size());
   for (size_t i : reported) final_rows.push_back(rows.at(int(i)));
   if (std::string err = output.finish(final_rows); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

@@ -125,6 +125,7 @@ std::vector<ojson> run_variants(
     rows[r.index] = std::move(row);
   });
   std::vector<ojson> ordered;
+  ordered.reserve(variants.size());
   for (const Variant& v : variants) ordered.push_back(rows.at(v.index));
   if (std::string err = output.finish(ordered); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

@@ -46,7 +46,7 @@ int whatif(const WhatifOptions& o) {
   for (const Axis& a : axes) columns.push_back(a.path);
   for (const char* c :
        {"duration_s", "lower_bound_s", "bottleneck", "completed", "mailboxes_moved", "busiest"}) {
-    columns.push_back(c);
+    columns.emplace_back(c);
   }
   const RowTable table(columns);
   const auto rows = run_variants(
