@@ -194,8 +194,7 @@ void RuleChecker::acknowledged() {
   for (const Acknowledgement& a : s_.acknowledge) {
     const auto& known = acknowledgeable_rules();
     if (std::find(known.begin(), known.end(), a.rule) == known.end()) {
-      d_.error(a.pos, fmt::format("acknowledge: '{}' is not the id of a rule that warns (one of: "
-                                  "{}){}",
+      d_.error(a.pos, fmt::format("acknowledge '{}' is not one of: {} (the rules that warn){}",
                                   a.rule, fmt::join(known, ", "), suggestion(a.rule, known)));
       continue;
     }

@@ -126,7 +126,9 @@ TEST(Svg, EscapesEveryHtmlSpecialCharacter) {
 // The JUnit XML of `coexlab test` uses the same escaper: a control character XML 1.0 forbids
 // would make the file unreadable, so it becomes a space; tab and newlines stay.
 TEST(Svg, EscapeIsXmlSafe) {
-  EXPECT_EQ(svg::escape(std::string("a\x01b\x1f\tc\nd\re")), "a b \tc\nd\re");
+  EXPECT_EQ(svg::escape(std::string("a\x01"
+                                    "b\x1f\tc\nd\re")),
+            "a b \tc\nd\re");
   EXPECT_EQ(svg::escape("it's"), "it&#39;s");
 }
 

@@ -162,7 +162,16 @@ std::string fmt_line(const nlohmann::ordered_json& d) {
 }  // namespace
 
 TEST_F(CliValidate, JsonReferenceScenarioWarningsWithRuleIdsExitZero) {
-  const std::string file = kSource + "/scenarios/contoso-weekend.yaml";
+  // contoso without its `acknowledge` line: the warnings it intends come back.
+  const std::string file = ::testing::TempDir() + "contoso-unacknowledged.yaml";
+  {
+    std::ifstream in(kSource + "/scenarios/contoso-weekend.yaml");
+    std::ofstream out(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("acknowledge:", 0) != 0) out << line << '\n';
+    }
+  }
   const CliRun r = run("validate --json " + quoted(file));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.err_lines.empty()) << joined(r.err_lines);
@@ -217,7 +226,7 @@ TEST_F(CliValidate, JsonRuleIdsOfLayoutAndToolRulesNullElsewhere) {
 
 TEST_F(CliValidate, JsonSyntaxErrorAloneAndSeveralFilesInOneArray) {
   const std::string bad = kSource + "/tests/corpus/01-yaml-unclosed-flow-map.yaml";
-  const std::string good = kSource + "/scenarios/contoso-weekend.yaml";
+  const std::string good = kSource + "/scenarios/hairpin.yaml";  // its hairpin warning
   const CliRun r = run("validate --json " + quoted(bad) + " " + quoted(good));
   EXPECT_EQ(r.exit_code, 1);
   const nlohmann::ordered_json a = diagnostics_json(r);
@@ -230,4 +239,15 @@ TEST_F(CliValidate, JsonSyntaxErrorAloneAndSeveralFilesInOneArray) {
   EXPECT_TRUE(a[0]["rule"].is_null());
   for (size_t i = 1; i < a.size(); ++i) EXPECT_EQ(a[i]["file"], good) << a[i].dump();
   EXPECT_EQ(run("validate --json /nonexistent/scenario.yaml").exit_code, 2);
+}
+
+TEST_F(CliValidate, AcknowledgedWarningsAreCountedNotPrinted) {
+  const std::string file = kSource + "/scenarios/contoso-weekend.yaml";
+  const CliRun r = run("validate " + quoted(file));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.err_lines.empty()) << joined(r.err_lines);
+  EXPECT_NE(r.out.find(file + ": valid (0 warning(s), 2 acknowledged)"), std::string::npos)
+      << r.out;
+  const CliRun j = run("validate --json " + quoted(file));
+  EXPECT_EQ(j.out, "[]\n");
 }

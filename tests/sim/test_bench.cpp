@@ -15,8 +15,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
-
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,8 +28,15 @@ struct Result {
 
 // Runs the CLI; stdout captured, stderr dropped.
 Result coexlab(const std::string& args) {
-  const auto c = coexlab::testing::run_coexlab(args, coexlab::testing::Stderr::drop);
-  return {c.exit_code, c.out};
+  const std::string cmd = fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args);
+  Result r;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
 }
 
 std::string read(const fs::path& p) {
