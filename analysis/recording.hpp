@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "resource_kind.hpp"
 #include "units.hpp"
 
 namespace coexlab {
@@ -30,7 +31,7 @@ struct MoveAttempt {
 // One resource of SPEC §4 and its utilisation per sample interval.
 struct ResourceSeries {
   std::string id;    // e.g. "EX07-HQ1/cpu", "site/HQ/lan", "link/HQ-Branch"
-  std::string kind;  // cpu, database_disk, log_disk, nic, log_space, database_space, lan, link
+  ResourceKind kind = ResourceKind::cpu;
   std::string unit;  // Hz, IOPS, B/s, bit/s, B
   std::optional<double> capacity;  // in `unit`; nullopt: not tracked
   // Utilisation in [0, 1] per sample (time-average over the interval for rates, the level

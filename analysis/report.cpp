@@ -324,7 +324,7 @@ std::string utilisation_section(const RunData& run, const std::vector<Interval>&
                                 double t_end) {
   std::vector<std::pair<double, const ResourceSeries*>> busiest;
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind == "log_space" || r.kind == "database_space" || r.samples.empty()) continue;
+    if (is_space(r.kind) || r.samples.empty()) continue;
     const ResourceStats st = resource_stats(run, r);
     if (st.busy_during_moves && *st.busy_during_moves > 0)
       busiest.emplace_back(*st.busy_during_moves, &r);
@@ -364,7 +364,7 @@ std::string log_space_section(const RunData& run, const std::vector<Interval>& w
                               double t_end) {
   std::string charts;
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind != "log_space" || r.samples.empty()) continue;
+    if (r.kind != ResourceKind::log_space || r.samples.empty()) continue;
     const auto [lo, hi] = std::minmax_element(r.samples.begin(), r.samples.end());
     if (*hi <= 0 || *hi <= *lo) continue;  // no growth: nothing to see
     const std::string server = r.id.substr(0, r.id.find('/'));

@@ -146,7 +146,7 @@ std::string used_like(double bytes, const std::string& capacity) {
 std::string space_section(const RunData& run) {
   std::string rows;
   for (const ResourceSeries& r : run.recording.resources) {
-    if ((r.kind != "log_space" && r.kind != "database_space") || !r.capacity || r.samples.empty())
+    if ((r.kind != ResourceKind::log_space && r.kind != ResourceKind::database_space) || !r.capacity || r.samples.empty())
       continue;
     const ResourceStats st = resource_stats(run, r);
     if (!st.peak) continue;
@@ -154,7 +154,7 @@ std::string space_section(const RunData& run) {
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td></tr>\n",
         escape(r.id.substr(0, r.id.find('/'))),
-        r.kind == "log_space" ? "log space" : "database space",
+        r.kind == ResourceKind::log_space ? "log space" : "database space",
         escape(used_like(*st.peak * *r.capacity, capacity_text(run.scenario, r))),
         escape(capacity_text(run.scenario, r)),
         *st.peak >= 0.9 ? "<b>" + percent(*st.peak) + "</b>" : percent(*st.peak));

@@ -33,7 +33,7 @@ std::string capacity_text(const Scenario& s, const ResourceSeries& r) {
   if (r.unit == "B") {
     // In the unit family the scenario typed it in ("100 GiB" stays binary).
     const std::string server = r.id.substr(0, r.id.find('/'));
-    const std::string disk = r.kind == "log_space" ? "log_disk" : "database_disk";
+    const std::string disk = r.kind == ResourceKind::log_space ? "log_disk" : "database_disk";
     const std::string typed =
         scenario_text_at(s.file, "servers." + server + ".hardware." + disk + ".capacity");
     if (std::string like = format_like(c, typed); !like.empty()) return like;
@@ -130,7 +130,7 @@ std::string resources_section(const RunData& run) {
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td>"
         "<td class=\"n\">{}</td></tr>\n",
-        escape(r.id), escape(r.kind), escape(cap), pct(rows[i].st.busy_during_moves),
+        escape(r.id), escape(std::string(to_string(r.kind))), escape(cap), pct(rows[i].st.busy_during_moves),
         pct(rows[i].st.mean), pct(rows[i].st.peak));
   }
   out +=

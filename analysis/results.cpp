@@ -15,6 +15,7 @@
 #include "csv.hpp"
 #include "lower_bound.hpp"
 #include "resolved.hpp"
+#include "summary.hpp"
 #include "table.hpp"
 #include "windows.hpp"
 
@@ -168,7 +169,7 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
   double busiest_share = 0;
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind == "log_space" || r.kind == "database_space") continue;
+    if (is_space(r.kind)) continue;
     const ResourceStats st = resource_stats(run, r, moving);
     if (st.busy_during_moves && *st.busy_during_moves > busiest_share + 1e-12) {
       busiest_share = *st.busy_during_moves;
@@ -324,14 +325,14 @@ json summary_json(const RunData& run, const json& checks) {
   out["seed"] = run.scenario.seed;
   out["resolved"] = resolved_scenario(run.scenario);
   json mig;
-  mig["duration_s"] = opt(m.duration);
-  mig["lower_bound_s"] = opt(run_lower_bound(run));  // analysis/lower_bound.hpp
+  mig[summary_key::duration_s] = opt(m.duration);
+  mig[summary_key::lower_bound_s] = opt(run_lower_bound(run));  // analysis/lower_bound.hpp
   mig["mailboxes_total"] = m.mailboxes_total;
-  mig["mailboxes_moved"] = m.mailboxes_moved;
+  mig[summary_key::mailboxes_moved] = m.mailboxes_moved;
   mig["mailboxes_failed"] = m.mailboxes_failed;
   mig["attempts_cancelled"] = m.attempts_cancelled;
   mig["bytes_moved"] = m.bytes_moved;
-  mig["completed"] = m.completed;
+  mig[summary_key::completed] = m.completed;
   mig["stopped_by"] = to_string(run.recording.stopped_by);
   mig["stop_detail"] =
       run.recording.stop_detail.empty() ? json(nullptr) : json(run.recording.stop_detail);
@@ -354,10 +355,10 @@ json summary_json(const RunData& run, const json& checks) {
   }
   mig["events"] = events;
   mig["window_overrun_s"] = window_overrun(run);
-  out["migration"] = mig;
+  out[summary_key::migration] = mig;
   const Bottleneck b = estimate_bottleneck(run, m);
   if (b.resource.empty()) {
-    out["bottleneck"] = nullptr;
+    out[summary_key::bottleneck] = nullptr;
   } else {
     // The estimate's own ranking (analysis/bottleneck.hpp), the five best factors.
     json estimated = json::array();
@@ -365,21 +366,22 @@ json summary_json(const RunData& run, const json& checks) {
       if (estimated.size() == 5) break;
       estimated.push_back({{"factor", f.factor}, {"change", f.change}, {"gain_s", f.gain_s}});
     }
-    out["bottleneck"] = {{"resource", b.resource}, {"reason", b.reason}, {"estimated", estimated}};
+    out[summary_key::bottleneck] = {
+        {summary_key::resource, b.resource}, {"reason", b.reason}, {"estimated", estimated}};
   }
   json resources = json::array();
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
     const ResourceStats st = resource_stats(run, r, moving);
-    resources.push_back({{"id", r.id},
-                         {"kind", r.kind},
+    resources.push_back({{summary_key::id, r.id},
+                         {summary_key::kind, to_string(r.kind)},
                          {"capacity", opt(r.capacity)},
                          {"unit", r.unit},
-                         {"mean_utilisation", opt(st.mean)},
-                         {"peak_utilisation", opt(st.peak)},
-                         {"busy_during_moves", opt(st.busy_during_moves)}});
+                         {summary_key::mean_utilisation, opt(st.mean)},
+                         {summary_key::peak_utilisation, opt(st.peak)},
+                         {summary_key::busy_during_moves, opt(st.busy_during_moves)}});
   }
-  out["resources"] = resources;
+  out[summary_key::resources] = resources;
   out["mail_flow"] = mail_flow_json(run.recording.mail);
   out["checks"] = checks;
   out["simulated_until_s"] = run.recording.end_time.value;
@@ -543,7 +545,7 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
     const ResourceStats st = resource_stats(run, r, moving);
-    if (st.busy_during_moves && r.kind != "database_space") {
+    if (st.busy_during_moves && r.kind != ResourceKind::database_space) {
       busiest.emplace_back(*st.busy_during_moves,
                            fmt::format("{} {:.0f} % (peak {:.0f} %)", r.id,
                                        *st.busy_during_moves * 100, *st.peak * 100));

@@ -28,7 +28,11 @@ std::string escape(std::string_view text) {
         out += "&#39;";
         break;
       default:
-        out += c;
+        // XML 1.0 forbids the other control characters (a JUnit reader would refuse the file).
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          out += ' ';
+        else
+          out += c;
     }
   }
   return out;

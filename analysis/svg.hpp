@@ -11,7 +11,9 @@
 namespace coexlab::svg {
 
 // Escapes text for HTML and XML, in element content and in quoted attribute values alike
-// (& < > " '). Every string that comes from a scenario goes through this.
+// (& < > " ', the quote as &#39;, which HTML 4 knows and &apos; is not), and a control
+// character XML 1.0 forbids as a space. The one escaper: report.html, its SVG charts and the
+// JUnit XML of `coexlab test`. Every string that comes from a scenario goes through this.
 std::string escape(std::string_view text);
 
 // A number for an SVG attribute: at most two decimals, trailing zeros dropped ("12.5", "3"),

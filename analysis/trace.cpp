@@ -57,7 +57,8 @@ std::string trace_json(const RunData& run) {
 
   std::vector<const ResourceSeries*> log_space;
   for (const ResourceSeries& r : run.recording.resources) {
-    if (r.kind == "log_space" && r.capacity && !r.samples.empty()) log_space.push_back(&r);
+    if (r.kind == ResourceKind::log_space && r.capacity && !r.samples.empty())
+      log_space.push_back(&r);
   }
   if (!log_space.empty()) {
     events.push_back(metadata("process_name", kLogSpacePid, 0, "log space (bytes used)"));

@@ -12,18 +12,6 @@
 
 namespace coexlab {
 
-struct CalibrationConstant {
-  std::string_view name;
-  std::optional<units::Dimension> dimension;  // nullopt: a plain number
-  double realistic;                           // in SI base units
-  double ideal;                               // calibration.mode: ideal
-  std::string_view unit;                      // for messages and docs
-  std::string_view source;                    // where the default comes from
-};
-
-const std::vector<CalibrationConstant>& calibration_constants();
-const CalibrationConstant* find_calibration_constant(std::string_view name);
-
 // The constants in force for one scenario: mode defaults, then the scenario's overrides.
 struct CostModel {
   bool ideal = false;
@@ -59,5 +47,19 @@ struct CostModel {
   static CostModel from(const Calibration& calibration);
   double get(std::string_view name) const;  // by registry name, SI units
 };
+
+struct CalibrationConstant {
+  std::string_view name;
+  // Its field in CostModel, in SI base units: the one place that ties a name to a field.
+  double& (*field)(CostModel&);
+  std::optional<units::Dimension> dimension;  // nullopt: a plain number
+  double realistic;                           // in SI base units
+  double ideal;                               // calibration.mode: ideal
+  std::string_view unit;                      // for messages and docs
+  std::string_view source;                    // where the default comes from
+};
+
+const std::vector<CalibrationConstant>& calibration_constants();
+const CalibrationConstant* find_calibration_constant(std::string_view name);
 
 }  // namespace coexlab

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "resource_kind.hpp"
 #include "scenario_keys.hpp"
 
 namespace coexlab {
@@ -410,11 +411,12 @@ std::variant<ParsedCheck, CheckError> parse_check(std::string_view expr) {
 std::vector<std::string> scenario_resource_ids(const Scenario& s) {
   std::vector<std::string> ids;
   for (const Server& sv : s.servers) {
-    for (const char* kind :
-         {"cpu", "database_disk", "log_disk", "nic", "log_space", "database_space"}) {
-      ids.push_back(sv.name + "/" + kind);
+    for (ResourceKind kind : kServerResourceKinds) {
+      ids.push_back(sv.name + "/" + std::string(to_string(kind)));
     }
-    if (sv.is_2007() && sv.has(Role::hub_transport)) ids.push_back(sv.name + "/hub_queue_disk");
+    if (sv.is_2007() && sv.has(Role::hub_transport)) {
+      ids.push_back(sv.name + "/" + std::string(to_string(ResourceKind::hub_queue_disk)));
+    }
   }
   for (const Site& site : s.sites) ids.push_back("site/" + site.name + "/lan");
   for (const Link& l : s.links) ids.push_back("link/" + l.name);

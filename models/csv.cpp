@@ -100,7 +100,7 @@ struct Reader {
 
   void fail(int line, int column, std::string message) {
     if (result.error) return;
-    result.error = Diagnostic{Severity::error, {label, line, column}, std::move(message)};
+    result.error = Diagnostic{Severity::error, {label, line, column}, std::move(message), {}};
     stop = true;
   }
 

@@ -305,6 +305,12 @@ struct Check {
   SourcePos pos;
 };
 
+// `acknowledge: [L7, L11]`: a warning the scenario intends, by its rule id; not printed.
+struct Acknowledgement {
+  std::string rule;
+  SourcePos pos;
+};
+
 struct Scenario {
   std::string file;  // as given on the command line
   std::string name;
@@ -322,6 +328,7 @@ struct Scenario {
   SimulationSettings simulation;
   Calibration calibration;
   std::vector<Check> checks;
+  std::vector<Acknowledgement> acknowledge;
 
   const Site* find_site(const std::string& name) const;
   const Server* find_server(const std::string& name) const;

@@ -14,7 +14,8 @@ const std::map<std::string_view, Keys>& table() {
   static const std::map<std::string_view, Keys> t{
       {"",
        {"scenario", "description", "seed", "start", "sites", "links", "servers", "connectors",
-        "workload", "migration", "operations", "costs", "simulation", "calibration", "checks"}},
+        "workload", "migration", "operations", "costs", "simulation", "calibration", "checks",
+        "acknowledge"}},
       {"sites[]", {"name", "lan", "utc_offset"}},
       {"sites[].lan", {"bandwidth", "latency"}},
       {"links[]", {"name", "between", "bandwidth", "latency", "cost"}},

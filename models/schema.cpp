@@ -21,6 +21,7 @@
 
 #include "calibration.hpp"
 #include "loader.hpp"
+#include "rules.hpp"
 #include "scheduler.hpp"
 #include "units.hpp"
 
@@ -495,6 +496,13 @@ json calibration() {
   return object("overrides of the cost model's documented constants", std::move(props));
 }
 
+json acknowledge() {
+  json ids = json::array();
+  for (std::string_view id : acknowledgeable_rules()) ids.push_back(id);
+  return list("warnings the scenario intends, by rule id: not printed (docs/format.md)",
+              enumeration("the id of a rule that warns", ids));
+}
+
 }  // namespace
 
 nlohmann::json scenario_json_schema() {
@@ -518,7 +526,8 @@ nlohmann::json scenario_json_schema() {
        {"simulation", simulation()},
        {"calibration", calibration()},
        {"checks", list("checks that turn the scenario into a test: PATH OP QUANTITY",
-                       text("e.g. 'migration.duration <= 60 h'"))}},
+                       text("e.g. 'migration.duration <= 60 h'"))},
+       {"acknowledge", acknowledge()}},
       {"scenario", "start", "sites", "servers"});
   json schema{{"$schema", "https://json-schema.org/draft/2020-12/schema"},
               {"title", "coexlab scenario"}};

@@ -25,11 +25,12 @@ void check_database_space(const Scenario& s, Diagnostics& d) {
     for (size_t k = 0; k < sv.databases.size(); ++k) {
       sum += by_database[{int(i), int(k)}];
       if (sum <= capacity->value) continue;
-      d.error(sv.databases[k].mailboxes.pos,
-              fmt::format("'{}' holds {} of mailboxes, more than its database disk's capacity "
-                          "{}: give the disk a larger capacity or fewer mailboxes",
-                          sv.name, units::format_bytes(Bytes{held[i]}),
-                          units::format_bytes(*capacity)));
+      d.error(
+          sv.databases[k].mailboxes.pos,
+          fmt::format("'{}' holds {} of mailboxes, more than its database disk's capacity "
+                      "{}: give the disk a larger capacity or fewer mailboxes",
+                      sv.name, units::format_bytes(Bytes{held[i]}), units::format_bytes(*capacity)),
+          "space");
       break;
     }
   }
@@ -49,12 +50,14 @@ void check_database_space(const Scenario& s, Diagnostics& d) {
       if (q.target_server == r.target_server) total += mailboxes[size_t(q.mailbox)].size.value;
     }
     const Batch& b = s.migration.batches[size_t(r.batch)];
-    d.warning(b.pos, fmt::format("the plan sends {} to '{}', whose database disk holds {} ({} "
-                                 "already there): from batch '{}' on, the disk fills and its "
-                                 "databases dismount",
-                                 units::format_bytes(Bytes{total}), sv.name,
-                                 units::format_bytes(*capacity),
-                                 units::format_bytes(Bytes{held[t]}), b.name));
+    d.warning(
+        b.pos,
+        fmt::format("the plan sends {} to '{}', whose database disk holds {} ({} "
+                    "already there): from batch '{}' on, the disk fills and its "
+                    "databases dismount",
+                    units::format_bytes(Bytes{total}), sv.name, units::format_bytes(*capacity),
+                    units::format_bytes(Bytes{held[t]}), b.name),
+        "space");
   }
 }
 

@@ -57,6 +57,41 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The unit a mistyped one most likely means, among the units of `dim`: the same letters in
+// another case ("gbps", "ghz"), or a spelled-out or common alias ("days", "sec", "MB/sec");
+// empty when nothing is close.
+std::string_view unit_suggestion(std::string_view unit, Dimension dim) {
+  const auto lower = [](std::string_view t) {
+    std::string out(t);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string wanted = lower(unit);
+  for (const UnitDef& u : kUnits) {
+    if (u.dim == dim && lower(u.symbol) == wanted) return u.symbol;
+  }
+  struct Alias {
+    std::string_view text;  // lower case
+    std::string_view symbol;
+  };
+  static constexpr Alias kAliases[] = {
+      {"sec", "s"},       {"secs", "s"},     {"second", "s"},    {"seconds", "s"},
+      {"msec", "ms"},     {"usec", "us"},    {"µs", "us"},       {"m", "min"},
+      {"mins", "min"},    {"minute", "min"}, {"minutes", "min"}, {"hr", "h"},
+      {"hrs", "h"},       {"hour", "h"},     {"hours", "h"},     {"day", "d"},
+      {"days", "d"},      {"percent", "%"},  {"kbit/s", "Kbps"}, {"mbit/s", "Mbps"},
+      {"gbit/s", "Gbps"}, {"b/sec", "B/s"},  {"kb/sec", "KB/s"}, {"mb/sec", "MB/s"},
+      {"gb/sec", "GB/s"}, {"bytes", "B"},    {"byte", "B"},
+  };
+  for (const Alias& a : kAliases) {
+    if (a.text != wanted) continue;
+    for (const UnitDef& u : kUnits) {
+      if (u.symbol == a.symbol && u.dim == dim) return u.symbol;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view dimension_name(Dimension d) {
@@ -138,6 +173,11 @@ ParsedQuantity parse_quantity(std::string_view text, Dimension dim) {
     const double si = number * u.factor;
     if (!std::isfinite(si)) return {0.0, fmt::format("'{}' is out of range", s)};
     return {si, {}};
+  }
+  if (const std::string_view hint = unit_suggestion(unit, dim); !hint.empty()) {
+    const std::string_view digits = trim(std::string_view(s.data(), size_t(ptr - s.data())));
+    return {0.0, fmt::format("unknown unit '{}' in '{}' (did you mean '{} {}'?): {}", unit, s,
+                             digits, hint, expected())};
   }
   return {0.0, fmt::format("unknown unit '{}' in '{}': {}", unit, s, expected())};
 }

@@ -171,26 +171,37 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, con
     const ServerPlatform& sp = p.server(int(i));
     const double page = page_size(cost, sv).value;
     const double cpu_hz = sv.hardware.clock.value * sv.hardware.cores;
-    sampler.add({sv.name + "/cpu", "cpu", "Hz", cpu_hz, {}},
+    sampler.add({sv.name + "/cpu", ResourceKind::cpu, "Hz", cpu_hz, {}},
                 {Probe::Kind::cpu, sp.host, nullptr, nullptr, cpu_hz, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/database_disk",
+                 ResourceKind::database_disk,
+                 "IOPS",
+                 sv.hardware.database_disk.iops,
+                 {}},
+                {Probe::Kind::link, nullptr, sp.database_disk, nullptr,
+                 sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/log_disk",
+                 ResourceKind::log_disk,
+                 "B/s",
+                 sv.hardware.log_disk.throughput.value,
+                 {}},
+                {Probe::Kind::link, nullptr, sp.log_disk, nullptr,
+                 sv.hardware.log_disk.throughput.value, nullptr, 0, 0, 0});
     sampler.add(
-        {sv.name + "/database_disk", "database_disk", "IOPS", sv.hardware.database_disk.iops, {}},
-        {Probe::Kind::link, nullptr, sp.database_disk, nullptr,
-         sv.hardware.database_disk.iops * page, nullptr, 0, 0, 0});
-    sampler.add(
-        {sv.name + "/log_disk", "log_disk", "B/s", sv.hardware.log_disk.throughput.value, {}},
-        {Probe::Kind::link, nullptr, sp.log_disk, nullptr, sv.hardware.log_disk.throughput.value,
-         nullptr, 0, 0, 0});
-    sampler.add({sv.name + "/nic", "nic", "bit/s", units::bits_per_second(sv.hardware.nic), {}},
-                {Probe::Kind::duplex, nullptr, sp.nic->get_link_up(), sp.nic->get_link_down(),
-                 sv.hardware.nic.value, nullptr, 0, 0, 0});
-    sampler.add({sv.name + "/log_space", "log_space", "B", sv.hardware.log_disk.capacity.value, {}},
+        {sv.name + "/nic", ResourceKind::nic, "bit/s", units::bits_per_second(sv.hardware.nic), {}},
+        {Probe::Kind::duplex, nullptr, sp.nic->get_link_up(), sp.nic->get_link_down(),
+         sv.hardware.nic.value, nullptr, 0, 0, 0});
+    sampler.add({sv.name + "/log_space",
+                 ResourceKind::log_space,
+                 "B",
+                 sv.hardware.log_disk.capacity.value,
+                 {}},
                 {Probe::Kind::level, nullptr, nullptr, nullptr, 0,
                  [&storage, i] { return storage.log_used_bytes(int(i)); },
                  sv.hardware.log_disk.capacity.value, 0, 0});
     const auto& cap = sv.hardware.database_disk.capacity;
     sampler.add({sv.name + "/database_space",
-                 "database_space",
+                 ResourceKind::database_space,
                  "B",
                  cap ? std::optional<double>(cap->value) : std::nullopt,
                  {}},
@@ -201,7 +212,7 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, con
     for (const auto& [server, meter] : hub_meters) {
       if (server != int(i)) continue;
       sampler.add({sv.name + "/hub_queue_disk",
-                   "hub_queue_disk",
+                   ResourceKind::hub_queue_disk,
                    "IOPS",
                    sv.hardware.database_disk.iops,
                    {}},
@@ -212,7 +223,7 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, con
   for (size_t i = 0; i < s.sites.size(); ++i) {
     auto* lan = p.lan(int(i));
     sampler.add({"site/" + s.sites[i].name + "/lan",
-                 "lan",
+                 ResourceKind::lan,
                  "bit/s",
                  units::bits_per_second(s.sites[i].lan.bandwidth),
                  {}},
@@ -222,7 +233,7 @@ void add_probes(const Scenario& s, const CostModel& cost, const Platform& p, con
   for (size_t i = 0; i < s.links.size(); ++i) {
     auto* wan = p.wan(int(i));
     sampler.add({"link/" + s.links[i].name,
-                 "link",
+                 ResourceKind::link,
                  "bit/s",
                  units::bits_per_second(s.links[i].bandwidth),
                  {}},

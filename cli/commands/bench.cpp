@@ -21,6 +21,7 @@
 #include "loader.hpp"
 #include "rules.hpp"
 #include "scheduler.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 #include "units.hpp"
@@ -91,8 +92,9 @@ ojson make_row(const Cell& cell, const VariantResult& r) {
   const auto field = [&r](std::initializer_list<const char*> path) {
     return summary_field(r.summary, path);
   };
-  const ojson makespan = number_or_null(field({"migration", "duration_s"}));
-  const ojson lower = number_or_null(field({"migration", "lower_bound_s"}));
+  const RunSummary sum = read_summary(r.summary);
+  const ojson makespan = json_or_null(sum.duration_s);
+  const ojson lower = json_or_null(sum.lower_bound_s);
   row["makespan_s"] = makespan;
   row["lower_bound_s"] = lower;
   row["ratio"] = makespan.is_number() && lower.is_number() && lower.get<double>() > 0
@@ -309,6 +311,7 @@ int bench(const BenchOptions& o) {
   });
   if (::isatty(STDERR_FILENO)) std::cerr << '\n';
   std::vector<ojson> ordered;
+  ordered.reserve(cells.size());
   for (const Cell& c : cells) ordered.push_back(rows.at(c.index));
   if (std::string err = output.finish(ordered); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

@@ -17,6 +17,7 @@
 #include "command.hpp"
 #include "report.hpp"
 #include "site_graph.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 #include "table.hpp"
@@ -244,11 +245,8 @@ std::vector<Factor> layout_candidates(const Scenario& s, const nlohmann::json& b
 }
 
 double busy_share(const nlohmann::json& baseline, const std::string& id) {
-  for (const auto& r : summary_field(baseline, {"resources"})) {
-    if (r.value("id", "") == id && r["busy_during_moves"].is_number())
-      return r["busy_during_moves"].get<double>();
-  }
-  return -1;
+  const SummaryResource* r = read_summary(baseline).resource(id);
+  return r && r->busy_during_moves ? *r->busy_during_moves : -1;
 }
 
 struct Options {
@@ -269,13 +267,13 @@ int bottlenecks(const Options& o) {
       (std::filesystem::temp_directory_path() / fmt::format("coexlab-baseline-{}", ::getpid()))
           .string();
   const auto base = run_sweep({Variant{0, o.sweep.sets}}, so, nullptr).front();
-  const nlohmann::json base_duration = summary_field(base.summary, {"migration", "duration_s"});
-  if (base.status != "ok" || !base_duration.is_number()) {
+  const std::optional<double> base_duration = read_summary(base.summary).duration_s;
+  if (base.status != "ok" || !base_duration) {
     std::cerr << "coexlab: the baseline run gave no duration: "
               << (base.error.empty() ? "no move ran" : base.error) << '\n';
     return kExitInvalid;
   }
-  const double base_s = base_duration.get<double>();
+  const double base_s = *base_duration;
 
   std::vector<Factor> factors = factors_of(s, base.summary);
   const size_t layout_from = factors.size();
@@ -295,14 +293,14 @@ int bottlenecks(const Options& o) {
         ojson row = row_header(r);
         row["factor"] = f.factor;
         row["change"] = f.change;
-        const nlohmann::json d = summary_field(r.summary, {"migration", "duration_s"});
-        row["duration_s"] = d;
-        row["gain_s"] = d.is_number() ? ojson(base_s - d.get<double>()) : ojson(nullptr);
-        row["gain_fraction"] =
-            d.is_number() ? ojson((base_s - d.get<double>()) / base_s) : ojson(nullptr);
+        const RunSummary sum = read_summary(r.summary);
+        const std::optional<double> d = sum.duration_s;
+        row["duration_s"] = json_or_null(d);
+        row["gain_s"] = d ? ojson(base_s - *d) : ojson(nullptr);
+        row["gain_fraction"] = d ? ojson((base_s - *d) / base_s) : ojson(nullptr);
         const double busy = f.evidence_id.empty() ? -1 : busy_share(base.summary, f.evidence_id);
         row["busy_share"] = busy < 0 ? ojson(nullptr) : ojson(busy);
-        row["completed"] = summary_field(r.summary, {"migration", "completed"});
+        row["completed"] = json_or_null(sum.completed);
         row["set"] = f.sets.front();
         if (size_t(v.index) >= layout_from && r.status == "ok")
           effects[v.index] = mail_effect(base.summary, r.summary, f.watch_link);

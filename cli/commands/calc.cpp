@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "mailboxes.hpp"
 #include "profiles.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 #include "workload_costs.hpp"
@@ -52,11 +53,8 @@ bool derived_2003_iops(const Scenario& s, const std::vector<Mailbox>& mailboxes,
 }
 
 double peak(const nlohmann::json& summary, const std::string& id) {
-  for (const auto& r : summary_field(summary, {"resources"})) {
-    if (r.value("id", "") == id && r["peak_utilisation"].is_number())
-      return r["peak_utilisation"].get<double>();
-  }
-  return -1;
+  const SummaryResource* r = read_summary(summary).resource(id);
+  return r && r->peak_utilisation ? *r->peak_utilisation : -1;
 }
 
 int calc(const Options& o) {
@@ -114,15 +112,16 @@ int calc(const Options& o) {
     // Logs between two backups (a day), or forever without one.
     const double log_static = hw.log_disk.circular_logging ? 0 : p.logs_per_day;
     std::vector<std::string> flags;
-    if (p.iops > hw.database_disk.iops) flags.push_back("users need more IOPS than the disk has");
+    if (p.iops > hw.database_disk.iops)
+      flags.emplace_back("users need more IOPS than the disk has");
     if (sv.is_2007() && memory > hw.memory.value)
-      flags.push_back("less memory than the users' cache: more read I/O");
+      flags.emplace_back("less memory than the users' cache: more read I/O");
     if (sv.is_2003() && hw.memory.value > kMaxUsefulMemory2003Bytes)
-      flags.push_back("RAM above 4 GB is unused: 32-bit cache cap");
+      flags.emplace_back("RAM above 4 GB is unused: 32-bit cache cap");
     if (sv.is_2003() && derived_2003_iops(s, mailboxes, int(i)))
-      flags.push_back("2003 IOPS derived as messages / 140 per user (see below)");
+      flags.emplace_back("2003 IOPS derived as messages / 140 per user (see below)");
     if (hw.database_disk.capacity && db_static > hw.database_disk.capacity->value)
-      flags.push_back("database space short");
+      flags.emplace_back("database space short");
     const double sim_iops =
         run.status == "ok" ? peak(run.summary, sv.name + "/database_disk") * hw.database_disk.iops
                            : -1;
@@ -134,11 +133,11 @@ int calc(const Options& o) {
             ? peak(run.summary, sv.name + "/database_space") * hw.database_disk.capacity->value
             : -1;
     if (sim_iops > 1.05 * std::max(p.iops, 1.0))
-      flags.push_back("moves drive the database disk past the users' need");
+      flags.emplace_back("moves drive the database disk past the users' need");
     if (sim_log > 1.05 * std::max(log_static, 1.0))
-      flags.push_back("moves fill more log space than a day of users");
+      flags.emplace_back("moves fill more log space than a day of users");
     if (!sv.backup && !hw.log_disk.circular_logging)
-      flags.push_back("no backup: logs are never truncated");
+      flags.emplace_back("no backup: logs are never truncated");
     const auto gb = [](double v) {
       return v < 0 ? ojson(nullptr) : ojson(std::round(v / 1e7) / 100);
     };

@@ -65,7 +65,10 @@ int run_plan(const PlanCommandOptions& o) {
        {std::pair<std::string, std::string>{"plan.csv", plan_csv(data, plan)},
         {"waves.csv", waves_csv(data, plan)},
         {"plan.ps1", plan_ps1(data, plan, plan_options)}}) {
-    if (std::string err = write_file_atomically(dir + "/" + name, content); !err.empty()) {
+    std::string path = dir;
+    path += '/';
+    path += name;
+    if (std::string err = write_file_atomically(path, content); !err.empty()) {
       std::cerr << "coexlab: " << err << '\n';
       return kExitInternal;
     }

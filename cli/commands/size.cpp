@@ -66,6 +66,7 @@
 #include "overrides.hpp"
 #include "resolved.hpp"
 #include "rules.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -233,7 +234,7 @@ int size(const SizeOptions& o) {
   for (const char* c :
        {"cost", "cost_basis", "meets_target", "pruned", "target_value", "duration_s",
         "lower_bound_s", "bottleneck", "completed", "run_lower_bound_s", "static_lower_bound_s"}) {
-    columns.push_back(c);
+    columns.emplace_back(c);
   }
   const RowTable table(columns);
   const bool prunable = target.field->key == std::string_view("migration.duration_s") &&
@@ -261,15 +262,16 @@ int size(const SizeOptions& o) {
       const ojson summary = ojson::parse(r.summary.dump());
       const CheckOutcome outcome = evaluate_check(target, summary);
       value = outcome.value;
-      meets = outcome.passed && summary_field(r.summary, {"migration", "completed"}) == true;
+      meets = outcome.passed && read_summary(r.summary).completed == true;
     }
     row["meets_target"] = meets;
     row["pruned"] = false;
     row["target_value"] = value;
-    row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
-    row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
-    row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
-    row["completed"] = summary_field(r.summary, {"migration", "completed"});
+    const RunSummary sum = read_summary(r.summary);
+    row["duration_s"] = json_or_null(sum.duration_s);
+    row["lower_bound_s"] = json_or_null(sum.lower_bound_s);
+    row["bottleneck"] = json_or_null(sum.bottleneck);
+    row["completed"] = json_or_null(sum.completed);
     // lower_bound_s is one of two bounds by the row; these two say which.
     row["run_lower_bound_s"] = row["lower_bound_s"];
     row["static_lower_bound_s"] = nullptr;
@@ -357,6 +359,7 @@ int size(const SizeOptions& o) {
   std::vector<size_t> reported(order.begin(), order.begin() + long(kept));
   std::sort(reported.begin(), reported.end());
   std::vector<ojson> final_rows;
+  final_rows.reserve(reported.size());
   for (size_t i : reported) final_rows.push_back(rows.at(int(i)));
   if (std::string err = output.finish(final_rows); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

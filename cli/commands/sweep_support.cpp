@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "overrides.hpp"
+#include "summary.hpp"
 
 namespace coexlab {
 using ojson = nlohmann::ordered_json;
@@ -87,18 +88,11 @@ nlohmann::json summary_field(const nlohmann::json& summary,
 }
 
 std::string busiest_resource(const nlohmann::json& summary) {
-  std::string best;
-  double peak = -1;
-  for (const auto& r : summary_field(summary, {"resources"})) {
-    const std::string kind = r.value("kind", "");
-    if (kind == "log_space" || kind == "database_space" || !r["peak_utilisation"].is_number())
-      continue;
-    if (r["peak_utilisation"].get<double>() > peak) {
-      peak = r["peak_utilisation"].get<double>();
-      best = r.value("id", "");
-    }
-  }
-  return best.empty() ? "" : fmt::format("{} {:.0f} %", best, peak * 100);
+  const RunSummary sum = read_summary(summary);
+  const SummaryResource* best = sum.busiest();
+  return !best || best->id.empty()
+             ? ""
+             : fmt::format("{} {:.0f} %", best->id, *best->peak_utilisation * 100);
 }
 
 std::vector<ojson> run_variants(
@@ -138,6 +132,7 @@ std::vector<ojson> run_variants(
     rows[r.index] = std::move(row);
   });
   std::vector<ojson> ordered;
+  ordered.reserve(variants.size());
   for (const Variant& v : variants) ordered.push_back(rows.at(v.index));
   if (std::string err = output.finish(ordered); !err.empty())
     std::cerr << "coexlab: " << err << '\n';

@@ -22,6 +22,7 @@
 #include "loader.hpp"
 #include "rules.hpp"
 #include "support.hpp"
+#include "svg.hpp"
 #include "sweep.hpp"
 #include "sweep_support.hpp"
 #include "table.hpp"
@@ -121,34 +122,9 @@ void rows_for_load_error(ScenarioRun& run) {
 
 // ---- JUnit XML ------------------------------------------------------------------------------
 
-// Text and attribute values: the five XML escapes, and no control characters XML 1.0 forbids.
+// Text and attribute values: the one escaper of HTML and XML (analysis/svg.hpp).
 std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += ' ';
-        else
-          out += c;
-    }
-  }
-  return out;
+  return svg::escape(s);
 }
 
 std::string value_text(const ojson& v) {

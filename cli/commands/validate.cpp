@@ -1,7 +1,6 @@
 // coexlab validate FILE... [--json]: every error and warning of each file.
 #include <iostream>
 #include <memory>
-#include <regex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,17 +19,10 @@ struct ValidateOptions {
   bool json = false;
 };
 
-// The id of the rule a diagnostic is about, from its message: the layout rules' "(L7)", the
-// connector hairpin, the management-tool rule; null for the others (syntax, types, units,
-// references). docs/format.md lists the ids.
+// The id of the rule a diagnostic is about (set where the rule reports it); null for the
+// others (syntax, types, units, references). docs/format.md lists the ids.
 nlohmann::ordered_json rule_id(const Diagnostic& d) {
-  static const std::regex layout(R"(\((L[0-9]+)\))");
-  std::smatch m;
-  if (std::regex_search(d.message, m, layout)) return m[1].str();
-  if (d.message.find("(hairpin)") != std::string::npos) return "hairpin";
-  if (d.message.rfind("operation ", 0) == 0 && d.message.find(" tools ") != std::string::npos)
-    return "tools";
-  return nullptr;
+  return d.rule.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.rule);
 }
 
 nlohmann::ordered_json diagnostic_json(const Diagnostic& d) {
@@ -57,8 +49,10 @@ int validate(const ValidateOptions& o) {
     if (r.diagnostics.has_errors()) {
       std::cerr << fmt::format("{}: {} error(s)\n", f, r.diagnostics.error_count());
     } else {
-      std::cout << fmt::format("{}: valid ({} warning(s))\n", f,
-                               r.diagnostics.all().size() - size_t(r.diagnostics.error_count()));
+      const int acknowledged = r.diagnostics.acknowledged_count();
+      std::cout << fmt::format("{}: valid ({} warning(s){})\n", f,
+                               r.diagnostics.all().size() - size_t(r.diagnostics.error_count()),
+                               acknowledged ? fmt::format(", {} acknowledged", acknowledged) : "");
     }
   }
   if (o.json) std::cout << all.dump(2) << '\n';

@@ -15,6 +15,7 @@
 #include "overrides.hpp"
 #include "report.hpp"
 #include "seed_stats.hpp"
+#include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
 
@@ -134,7 +135,7 @@ int whatif(const WhatifOptions& o) {
   // same bound; the busiest resource and its peak are two columns, not one "ID 97 %" cell.
   for (const char* c : {"duration_s", "lower_bound_s", "bottleneck", "completed", "mailboxes_moved",
                         "busiest_resource", "busiest_peak_fraction", "run_lower_bound_s"}) {
-    columns.push_back(c);
+    columns.emplace_back(c);
   }
   const RowTable table(columns);
   const auto rows = run_variants(
@@ -144,11 +145,12 @@ int whatif(const WhatifOptions& o) {
           const std::string& set = v.sets[o.sweep.sets.size() + i];
           row[axes[i].path] = set.substr(axes[i].path.size() + 1);
         }
-        row["duration_s"] = summary_field(r.summary, {"migration", "duration_s"});
-        row["lower_bound_s"] = summary_field(r.summary, {"migration", "lower_bound_s"});
-        row["bottleneck"] = summary_field(r.summary, {"bottleneck", "resource"});
-        row["completed"] = summary_field(r.summary, {"migration", "completed"});
-        row["mailboxes_moved"] = summary_field(r.summary, {"migration", "mailboxes_moved"});
+        const RunSummary sum = read_summary(r.summary);
+        row["duration_s"] = json_or_null(sum.duration_s);
+        row["lower_bound_s"] = json_or_null(sum.lower_bound_s);
+        row["bottleneck"] = json_or_null(sum.bottleneck);
+        row["completed"] = json_or_null(sum.completed);
+        row["mailboxes_moved"] = json_or_null(sum.mailboxes_moved);
         const auto [busiest, peak] = busiest_rate_resource(r.summary);
         row["busiest_resource"] = busiest.empty() ? ojson(nullptr) : ojson(busiest);
         row["busiest_peak_fraction"] = busiest.empty() ? ojson(nullptr) : ojson(peak);

@@ -123,6 +123,15 @@ TEST(Svg, EscapesEveryHtmlSpecialCharacter) {
             R"(<rect x="1" y="2" width="3" height="4" fill="#fff"><title>a&lt;b</title></rect>)");
 }
 
+// The JUnit XML of `coexlab test` uses the same escaper: a control character XML 1.0 forbids
+// would make the file unreadable, so it becomes a space; tab and newlines stay.
+TEST(Svg, EscapeIsXmlSafe) {
+  EXPECT_EQ(svg::escape(std::string("a\x01"
+                                    "b\x1f\tc\nd\re")),
+            "a b \tc\nd\re");
+  EXPECT_EQ(svg::escape("it's"), "it&#39;s");
+}
+
 // ---- Gantt geometry ----
 
 // Two threads, three attempts, a 100 h axis over the default frame (x 70 → 1190: 1120 units
@@ -339,11 +348,12 @@ TEST(ReportHtml, FiftyThousandAttemptsGiveABoundedPage) {
   f.rec.end_time = Seconds{end};
   for (double t = 300; t <= end; t += 300) f.rec.sample_times.push_back(t);
   for (int r = 0; r < 6; ++r) {
-    ResourceSeries s{"EX03/res" + std::to_string(r), "database_disk", "IOPS", 800.0, {}};
+    ResourceSeries s{
+        "EX03/res" + std::to_string(r), ResourceKind::database_disk, "IOPS", 800.0, {}};
     for (size_t i = 0; i < f.rec.sample_times.size(); ++i) s.samples.push_back(0.3 + 0.6 * next());
     f.rec.resources.push_back(s);
   }
-  ResourceSeries log{"EX07/log_space", "log_space", "B", 200e9, {}};
+  ResourceSeries log{"EX07/log_space", ResourceKind::log_space, "B", 200e9, {}};
   for (size_t i = 0; i < f.rec.sample_times.size(); ++i)
     log.samples.push_back(double(i % 288) / 288);
   f.rec.resources.push_back(log);

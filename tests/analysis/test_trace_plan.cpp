@@ -143,7 +143,7 @@ TEST(Trace, IsValidJsonWithRequiredFieldsNonOverlappingTracksAndNamedTracks) {
   f.attempt(3, 3, 57 * kHour, 60 * kHour, MoveState::cancelled);
   f.attempt(3, 3, 168 * kHour, 171 * kHour, MoveState::moved, 2);
   for (double t = 300; t <= 171 * kHour; t += 300) f.rec.sample_times.push_back(t);
-  ResourceSeries log{"EX07/log_space", "log_space", "B", 200e9, {}};
+  ResourceSeries log{"EX07/log_space", ResourceKind::log_space, "B", 200e9, {}};
   for (size_t i = 0; i < f.rec.sample_times.size(); ++i)
     log.samples.push_back(0.001 * double(i % 7));
   f.rec.resources.push_back(log);
@@ -200,13 +200,13 @@ TEST(Trace, CountersAreDownsampledAndKeepThePeak) {
   Fixture f(1);
   f.attempt(0, 1, 0, kHour);
   const size_t n = 10 * kTraceMaxCounterPoints + 3;
-  ResourceSeries log{"EX07/log_space", "log_space", "B", 1000.0, {}};
+  ResourceSeries log{"EX07/log_space", ResourceKind::log_space, "B", 1000.0, {}};
   for (size_t i = 0; i < n; ++i) {
     f.rec.sample_times.push_back(double(i + 1) * 60);
     log.samples.push_back(i == 4321 ? 1.0 : 0.25);
   }
   f.rec.resources.push_back(log);
-  ResourceSeries untracked{"EX03/log_space", "log_space", "B", std::nullopt, {}};
+  ResourceSeries untracked{"EX03/log_space", ResourceKind::log_space, "B", std::nullopt, {}};
   f.rec.resources.push_back(untracked);
   const nlohmann::json trace = nlohmann::json::parse(trace_json(f.run()));
   size_t points = 0;

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,16 +26,8 @@ struct CliRun {
 };
 
 CliRun run(const std::string& args) {
-  CliRun r;
-  const std::string cmd = "'" + kBinary + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  const auto c = coexlab::testing::run_coexlab(args, coexlab::testing::Stderr::merge);
+  return {c.exit_code, c.out};
 }
 
 class CliOptions : public ::testing::Test {

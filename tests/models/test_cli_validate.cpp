@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,23 +37,13 @@ std::string quoted(const std::string& s) {
 }
 
 CliRun run(const std::string& args) {
+  const coexlab::testing::CliResult c = coexlab::testing::run_coexlab(args);
   CliRun r;
-  // One file per process and call: ctest runs the tests of this file in parallel.
-  static int calls = 0;
-  const std::string err_file = ::testing::TempDir() + "coexlab_cli_stderr_" +
-                               std::to_string(getpid()) + "_" + std::to_string(++calls) + ".txt";
-  const std::string cmd = quoted(kBinary) + " " + args + " 2>" + quoted(err_file);
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
+  r.exit_code = c.exit_code;
+  r.out = c.out;
+  std::istringstream in(c.err);
   std::string line;
   while (std::getline(in, line)) r.err_lines.push_back(line);
-  std::remove(err_file.c_str());
   return r;
 }
 
@@ -170,7 +162,16 @@ std::string fmt_line(const nlohmann::ordered_json& d) {
 }  // namespace
 
 TEST_F(CliValidate, JsonReferenceScenarioWarningsWithRuleIdsExitZero) {
-  const std::string file = kSource + "/scenarios/contoso-weekend.yaml";
+  // contoso without its `acknowledge` line: the warnings it intends come back.
+  const std::string file = ::testing::TempDir() + "contoso-unacknowledged.yaml";
+  {
+    std::ifstream in(kSource + "/scenarios/contoso-weekend.yaml");
+    std::ofstream out(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("acknowledge:", 0) != 0) out << line << '\n';
+    }
+  }
   const CliRun r = run("validate --json " + quoted(file));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(r.err_lines.empty()) << joined(r.err_lines);
@@ -225,7 +226,7 @@ TEST_F(CliValidate, JsonRuleIdsOfLayoutAndToolRulesNullElsewhere) {
 
 TEST_F(CliValidate, JsonSyntaxErrorAloneAndSeveralFilesInOneArray) {
   const std::string bad = kSource + "/tests/corpus/01-yaml-unclosed-flow-map.yaml";
-  const std::string good = kSource + "/scenarios/contoso-weekend.yaml";
+  const std::string good = kSource + "/scenarios/hairpin.yaml";  // its hairpin warning
   const CliRun r = run("validate --json " + quoted(bad) + " " + quoted(good));
   EXPECT_EQ(r.exit_code, 1);
   const nlohmann::ordered_json a = diagnostics_json(r);
@@ -238,4 +239,15 @@ TEST_F(CliValidate, JsonSyntaxErrorAloneAndSeveralFilesInOneArray) {
   EXPECT_TRUE(a[0]["rule"].is_null());
   for (size_t i = 1; i < a.size(); ++i) EXPECT_EQ(a[i]["file"], good) << a[i].dump();
   EXPECT_EQ(run("validate --json /nonexistent/scenario.yaml").exit_code, 2);
+}
+
+TEST_F(CliValidate, AcknowledgedWarningsAreCountedNotPrinted) {
+  const std::string file = kSource + "/scenarios/contoso-weekend.yaml";
+  const CliRun r = run("validate " + quoted(file));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.err_lines.empty()) << joined(r.err_lines);
+  EXPECT_NE(r.out.find(file + ": valid (0 warning(s), 2 acknowledged)"), std::string::npos)
+      << r.out;
+  const CliRun j = run("validate --json " + quoted(file));
+  EXPECT_EQ(j.out, "[]\n");
 }

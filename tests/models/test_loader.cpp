@@ -344,9 +344,10 @@ TEST(LoaderSpecExample, TheRulesFindOnlyItsToolRuleBreak) {
   LoadResult r = load_checked(kSpecExample);
   const auto errs = errors(r.diagnostics);
   ASSERT_EQ(errs.size(), 1u) << dump(r.diagnostics);
-  EXPECT_EQ(errs[0].format(),
-            "test.yaml:86:5: error: operation create_mailbox with emc on 'EX03-BE1/SG1-DB1': "
-            "Exchange 2007 tools manage 2003 mailboxes but cannot create them; use aduc_2003");
+  EXPECT_EQ(
+      errs[0].format(),
+      "test.yaml:86:5: error: operation create_mailbox with emc on 'EX03-BE1/SG1-DB1': "
+      "Exchange 2007 tools manage 2003 mailboxes but cannot create them; use aduc_2003 [tools]");
   // Declared connector: no implicit one, and so no L7 warning.
   EXPECT_FALSE(has_warning(r.diagnostics, "(L7)")) << dump(r.diagnostics);
 }

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "scheduler.hpp"
 #include "test_support.hpp"
@@ -229,7 +231,8 @@ TEST(RuleL7, ImplicitCoexistenceConnectorWithAWarning) {
   EXPECT_EQ(w[0].format(),
             "test.yaml:15:5: warning: no coexistence connector declared (L7): created one between "
             "2003 bridgehead 'EX03' and 2007 hub 'EX07', as Exchange setup does; declare it under "
-            "connectors.routing_group to choose the pair");
+            "connectors.routing_group to choose the pair [L7]");
+  EXPECT_EQ(w[0].rule, "L7");
 }
 
 TEST(RuleL7, ImplicitConnectorTakesTheFirstBridgeheadAndTheFirstHub) {
@@ -445,7 +448,7 @@ TEST(RuleL10, MoverOn2003) {
   const Diagnostic d = expect_one_error(replace_once(kBase, "mover: EX07", "mover: EX03"), "(L10)");
   EXPECT_EQ(d.format(),
             "test.yaml:24:10: error: migration mover 'EX03' is an Exchange 2003 server (L10): 2003 "
-            "tools cannot move mailboxes to 2007; run Move-Mailbox from a 2007 server");
+            "tools cannot move mailboxes to 2007; run Move-Mailbox from a 2007 server [L10]");
 }
 
 TEST(RuleL10, MoverOnAnEdge) {
@@ -467,7 +470,8 @@ TEST(RuleL11, EveryMailboxMovedSuggestsDecommissioning) {
   EXPECT_EQ(w[1].format(),
             "test.yaml:24:3: warning: the plan moves every 2003 mailbox but keeps EX03 (L11): "
             "once public folders, free/busy and the offline address book are moved to 2007, "
-            "decommission the 2003 servers");
+            "decommission the 2003 servers [L11]");
+  EXPECT_EQ(w[1].rule, "L11");
 }
 
 TEST(RuleL11, MailboxesLeftOn2003) {
@@ -628,4 +632,66 @@ TEST(OtherRules, LoadAndCheckDropsTheScenarioOnErrors) {
       errors(r.diagnostics)[0].format().rfind(path + ":24:10: error: migration mover 'EX03'", 0),
       0u);
   std::remove(path.c_str());
+}
+
+// ---- acknowledge ------------------------------------------------------------------------------
+
+TEST(Acknowledge, IntendedWarningsAreNotPrinted) {
+  LoadResult r = load_checked(kBase + "acknowledge: [L7, L11]\n");
+  EXPECT_FALSE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  EXPECT_TRUE(warnings(r.diagnostics).empty()) << dump(r.diagnostics);
+  EXPECT_EQ(r.diagnostics.acknowledged_count(), 2);
+}
+
+TEST(Acknowledge, OnlyTheNamedRulesAreLeftOut) {
+  LoadResult r = load_checked(kBase + "acknowledge: [L11]\n");
+  const auto w = warnings(r.diagnostics);
+  ASSERT_EQ(w.size(), 1u) << dump(r.diagnostics);
+  EXPECT_EQ(w[0].rule, "L7");
+  EXPECT_EQ(r.diagnostics.acknowledged_count(), 1);
+}
+
+TEST(Acknowledge, UnknownIdIsAnErrorWithASuggestion) {
+  const Diagnostic d = expect_one_error(kBase + "acknowledge: [L7, hairpn]\n",
+                                        "acknowledge 'hairpn' is not one of: L1, L7, L11, hairpin");
+  EXPECT_NE(d.message.find("(did you mean 'hairpin'?)"), std::string::npos) << d.message;
+  EXPECT_EQ(d.pos.line, 27);
+  EXPECT_EQ(d.pos.column, 19);
+}
+
+TEST(Acknowledge, AnErrorOnlyRuleCannotBeAcknowledged) {
+  // L2 is never a warning: acknowledging it would hide nothing, so it is refused.
+  expect_one_error(kBase + "acknowledge: [L2]\n", "acknowledge 'L2' is not one of:");
+}
+
+TEST(Acknowledge, ErrorsAreNeverHidden) {
+  // L7 without a bridgehead is an error: acknowledging L7 leaves it.
+  const std::string text = replace_once(kBase, "roles: [mailbox, bridgehead]", "roles: [mailbox]") +
+                           "acknowledge: [L7]\n";
+  LoadResult r = load_checked(text);
+  ASSERT_TRUE(r.diagnostics.has_errors()) << dump(r.diagnostics);
+  EXPECT_EQ(errors(r.diagnostics).front().rule, "L7");
+}
+
+TEST(RuleIds, EveryRuleDiagnosticCarriesItsId) {
+  // An error of L5 and the hint of L11: the id is a field, and ends the text form.
+  LoadResult r = load_checked(replace_once(kBase, "roles: [mailbox, bridgehead]",
+                                           "roles: [mailbox, bridgehead, hub_transport]"));
+  const Diagnostic* d = find_error(r.diagnostics, "(L5)");
+  ASSERT_NE(d, nullptr) << dump(r.diagnostics);
+  EXPECT_EQ(d->rule, "L5");
+  EXPECT_EQ(d->format().substr(d->format().size() - 5), " [L5]");
+  // A diagnostic of no rule (a reference) has none.
+  LoadResult ref = load_checked(replace_once(kBase, "mover: EX07", "mover: EX08"));
+  ASSERT_FALSE(errors(ref.diagnostics).empty());
+  EXPECT_EQ(errors(ref.diagnostics).front().rule, "");
+}
+
+TEST(RuleIds, AcknowledgeableRulesMatchTheWarningsTheRulesGive) {
+  // Each id of acknowledgeable_rules() is unique and none is an error-only rule.
+  const auto& ids = acknowledgeable_rules();
+  std::set<std::string_view> seen(ids.begin(), ids.end());
+  EXPECT_EQ(seen.size(), ids.size());
+  for (const char* error_only : {"L2", "L3", "L4", "L5", "L6", "L8", "L9", "L10", "tools"})
+    EXPECT_EQ(seen.count(error_only), 0u) << error_only;
 }

@@ -16,20 +16,14 @@
 #include "rules.hpp"
 #include "scheduler.hpp"
 
+#include "load_support.hpp"
+
 using namespace coexlab;
 
 namespace {
 
 Scenario load(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "test.yaml");
-  if (r.scenario) check_rules(*r.scenario, r.diagnostics);
-  std::string errors;
-  for (const Diagnostic& d : r.diagnostics.all()) {
-    if (d.severity == Severity::error) errors += d.format() + "\n";
-  }
-  EXPECT_EQ(errors, "");
-  if (!r.scenario) throw std::runtime_error("invalid test scenario:\n" + errors);
-  return *r.scenario;
+  return coexlab::testing::load_valid(yaml);
 }
 
 // A hand-built queue: request i moves mailbox i of `sizes` from source database `dbs[i]`.

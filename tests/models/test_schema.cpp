@@ -273,6 +273,7 @@ calibration:
   mode: realistic
 checks:
   - migration.duration <= 60 h
+acknowledge: [L7, L11]
 )";
 
 std::string base_unit(Dimension d) {

@@ -12,38 +12,14 @@
 #include "loader.hpp"
 #include "rules.hpp"
 
+#include "fixtures.hpp"
+
 namespace coexlab::testing {
 
 // One site, a 2003 back-end that is also the bridgehead (10 mailboxes of 300 MB) and a
 // three-role 2007 box; one batch moves every mailbox. Valid, with two warnings (the implicit
-// coexistence connector of L7 and the decommissioning hint of L11).
-inline const char* const kBaseScenario = R"(scenario: base
-start: 2007-06-01T20:00
-sites:
-  - name: HQ
-servers:
-  - name: EX03
-    version: 2003
-    site: HQ
-    roles: [mailbox, bridgehead]
-    hardware: { cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 1 Gbps, database_disk: { iops: 800 },
-                log_disk: { throughput: 60 MB/s, capacity: 100 GiB } }
-    databases:
-      - name: DB03
-        mailboxes: { count: 10, size: 300 MB }
-  - name: EX07
-    version: 2007
-    site: HQ
-    roles: [mailbox, hub_transport, client_access]
-    hardware: { cores: 8, clock: 2.66 GHz, memory: 16 GiB, nic: 1 Gbps, database_disk: { iops: 1500 },
-                log_disk: { throughput: 100 MB/s, capacity: 200 GiB } }
-    databases:
-      - name: DB07
-migration:
-  mover: EX07
-  batches:
-    - { name: wave1, from: EX03/DB03, to: EX07/DB07 }
-)";
+// coexistence connector of L7 and the decommissioning hint of L11). tests/fixtures/base.yaml.
+inline const std::string kBaseScenario = fixture("base.yaml");
 
 // A server entry (list item) with complete hardware, for appending to `servers`.
 inline std::string server_yaml(const std::string& name, const std::string& version,

@@ -42,9 +42,9 @@ TEST(Units, WrongDimensionIsAnError) {
 }
 
 TEST(Units, UnknownUnitNegativeAndGarbage) {
-  EXPECT_NE(parse_quantity("10 parsecs", Dimension::size).error.find("unknown unit"), std::string::npos);
-  EXPECT_NE(parse_quantity("-5 MB", Dimension::size).error.find("is negative"),
+  EXPECT_NE(parse_quantity("10 parsecs", Dimension::size).error.find("unknown unit"),
             std::string::npos);
+  EXPECT_NE(parse_quantity("-5 MB", Dimension::size).error.find("is negative"), std::string::npos);
   EXPECT_FALSE(parse_quantity("", Dimension::time).ok());
   EXPECT_FALSE(parse_quantity("MB", Dimension::size).ok());
   EXPECT_FALSE(parse_quantity("1e400 MB", Dimension::size).ok());
@@ -60,4 +60,26 @@ TEST(Units, TypedArithmetic) {
   EXPECT_DOUBLE_EQ(bits_per_second(r), 100e6);
   EXPECT_EQ(format_duration(Seconds{3 * 86400 + 5 * 3600 + 7 * 60}), "3 d 05 h 07 min");
   EXPECT_EQ(format_bits_per_second(r), "100 Mbps");
+}
+
+// A unit in another case or spelled out: the message suggests the value as it should be written.
+TEST(Units, UnknownUnitSuggestsTheIntendedOne) {
+  const auto gbps = parse_quantity("1 gbps", Dimension::rate);
+  EXPECT_FALSE(gbps.ok());
+  EXPECT_NE(gbps.error.find("unknown unit 'gbps' in '1 gbps' (did you mean '1 Gbps'?)"),
+            std::string::npos)
+      << gbps.error;
+  const auto days = parse_quantity("30 days", Dimension::time);
+  EXPECT_NE(days.error.find("(did you mean '30 d'?)"), std::string::npos) << days.error;
+  EXPECT_NE(parse_quantity("3 ghz", Dimension::clock).error.find("(did you mean '3 GHz'?)"),
+            std::string::npos);
+  EXPECT_NE(parse_quantity("60 MB/sec", Dimension::rate).error.find("(did you mean '60 MB/s'?)"),
+            std::string::npos);
+  EXPECT_NE(parse_quantity("2.5 hours", Dimension::time).error.find("(did you mean '2.5 h'?)"),
+            std::string::npos);
+  // Only units of the expected dimension are suggested, and nothing far-fetched.
+  EXPECT_EQ(parse_quantity("30 days", Dimension::size).error.find("did you mean"),
+            std::string::npos);
+  EXPECT_EQ(parse_quantity("5 furlongs", Dimension::time).error.find("did you mean"),
+            std::string::npos);
 }

@@ -17,19 +17,12 @@
 #include "rules.hpp"
 #include "simulate.hpp"
 
+#include "cli_runner.hpp"
+#include "load_support.hpp"
+
 namespace coexlab::test {
 
-inline Scenario load_valid(const std::string& yaml) {
-  LoadResult r = load_scenario_text(yaml, "test.yaml");
-  if (r.scenario) check_rules(*r.scenario, r.diagnostics);
-  std::string errors;
-  for (const Diagnostic& d : r.diagnostics.all()) {
-    if (d.severity == Severity::error) errors += d.format() + "\n";
-  }
-  EXPECT_EQ(errors, "");
-  if (!r.scenario) throw std::runtime_error("invalid test scenario:\n" + errors);
-  return *r.scenario;
-}
+using coexlab::testing::load_valid;  // tests/support/load_support.hpp
 
 struct Simulated {
   Scenario scenario;
@@ -64,17 +57,9 @@ struct CliOutput {
 
 // Runs `coexlab ARGS` (the binary these tests are built with); `with_stderr` merges stderr in.
 inline CliOutput run_cli(const std::string& args, bool with_stderr = false) {
-  CliOutput o;
-  const std::string cmd =
-      std::string(COEXLAB_BINARY) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return o;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int status = ::pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  const auto r = coexlab::testing::run_coexlab(
+      args, with_stderr ? coexlab::testing::Stderr::merge : coexlab::testing::Stderr::drop);
+  return {r.exit_code, r.out};
 }
 
 inline std::string read_text(const std::filesystem::path& p) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_eval.hpp"
+#include "cli_runner.hpp"
 #include "harness.hpp"
 
 namespace fs = std::filesystem;
@@ -193,14 +194,8 @@ struct Output {
 };
 
 Output coexlab_command(const std::string& args) {
-  Output o;
-  FILE* p = ::popen(fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args).c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int status = ::pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  const auto r = coexlab::testing::run_coexlab(args, coexlab::testing::Stderr::drop);
+  return {r.exit_code, r.out};
 }
 
 std::string read(const fs::path& p) {

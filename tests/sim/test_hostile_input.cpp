@@ -21,6 +21,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,24 +35,12 @@ struct Shell {
 
 // Runs `sh -c CMD`, CMD with {bin} for the coexlab binary; stdout and stderr apart.
 Shell shell(const std::string& cmd) {
-  static int calls = 0;
-  const std::string err_file =
-      fmt::format("{}coexlab_hostile_{}_{}.err", ::testing::TempDir(), ::getpid(), ++calls);
-  const std::string full = fmt::format(
-      "( {} ) 2>'{}'", fmt::format(fmt::runtime(cmd), fmt::arg("bin", COEXLAB_BINARY)), err_file);
+  const auto c =
+      coexlab::testing::run_shell(fmt::format(fmt::runtime(cmd), fmt::arg("bin", COEXLAB_BINARY)));
   Shell r;
-  FILE* p = ::popen(full.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream in(err_file);
-  std::stringstream s;
-  s << in.rdbuf();
-  r.err = s.str();
-  std::remove(err_file.c_str());
+  r.exit_code = c.exit_code;
+  r.out = c.out;
+  r.err = c.err;
   return r;
 }
 

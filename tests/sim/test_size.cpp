@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
 #include "sweep.hpp"
 
 namespace fs = std::filesystem;
@@ -75,14 +76,8 @@ struct Output {
 };
 
 Output run_coexlab(const std::string& args) {
-  Output o;
-  FILE* p = ::popen(fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args).c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) o.out.append(buf, n);
-  const int status = ::pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  const auto r = coexlab::testing::run_coexlab(args, coexlab::testing::Stderr::drop);
+  return {r.exit_code, r.out};
 }
 
 std::string read_text(const fs::path& p) {
