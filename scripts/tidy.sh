@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# clang-tidy (checks in .clang-tidy) over models/, analysis/, sim/ and cli/ with the compile commands
+# clang-tidy (checks in .clang-tidy) over os/, models/, analysis/, sim/ and cli/ with the compile commands
 # of build/ (or $COEXLAB_BUILD_DIR; configure it first: bash scripts/setup.sh). Installs
 # clang-tidy-14 if missing. Fails on any finding (WarningsAsErrors in .clang-tidy).
 #
-#   bash scripts/tidy.sh [DIR...]     default: models analysis sim cli
+#   bash scripts/tidy.sh [DIR...]     default: os models analysis sim cli
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ if [ ! -f "$build_dir/compile_commands.json" ]; then
   exit 2
 fi
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(models analysis sim cli)
+[ ${#dirs[@]} -gt 0 ] || dirs=(os models analysis sim cli)
 files=()
 for d in "${dirs[@]}"; do
   while IFS= read -r f; do files+=("$f"); done < <(find "$d" -name '*.cpp' | sort)
