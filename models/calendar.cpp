@@ -83,8 +83,8 @@ std::string CivilTime::human() const {
 std::string axis_label(const CivilTime& c) {
   static constexpr std::array<std::string_view, 12> kMonths{
       "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::string day = fmt::format("{} {} {}", weekday_name(c.weekday()), c.day,
-                                      kMonths[static_cast<size_t>(c.month - 1)]);
+  std::string day = fmt::format("{} {} {}", weekday_name(c.weekday()), c.day,
+                                kMonths[static_cast<size_t>(c.month - 1)]);
   if (c.hour == 0 && c.minute == 0) return day;
   return fmt::format("{} {:02}:{:02}", day, c.hour, c.minute);
 }

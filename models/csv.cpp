@@ -232,4 +232,20 @@ CsvReadResult read_csv_text(std::string_view text, const std::string& label,
   return std::move(r.result);
 }
 
+std::string shown_field(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 60)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7F ? '?' : c;
+  }
+  if (text.size() > 60) out += "...";
+  return out;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace coexlab

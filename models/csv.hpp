@@ -61,4 +61,9 @@ CsvReadResult read_csv_text(std::string_view text, const std::string& label,
 // 0-based byte offset of the first bad byte.
 bool valid_utf8(std::string_view text, size_t* bad = nullptr);
 
+// A field's text for an error message: at most 60 characters, control characters as '?'.
+std::string shown_field(std::string_view text);
+// ASCII lower case (column names and keywords compare case-insensitively).
+std::string ascii_lower(std::string_view text);
+
 }  // namespace coexlab

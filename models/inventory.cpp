@@ -23,23 +23,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// A field's text for a message: at most 60 characters, control characters as '?'.
-std::string shown(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 60)) {
-    const auto u = static_cast<unsigned char>(c);
-    out += u < 0x20 || u == 0x7F ? '?' : c;
-  }
-  if (s.size() > 60) out += "...";
-  return out;
-}
-
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -88,13 +71,13 @@ std::optional<double> parse_total_item_size(std::string_view text, std::string* 
       } else if (c == '\xC2' && i + 1 < inner.size() && inner[i + 1] == '\xA0') {
         ++i;  // U+00A0, a no-break space
       } else {
-        return fail(fmt::format("has '{}' in parentheses, not a count of bytes: {}", shown(inner),
-                                expected));
+        return fail(fmt::format("has '{}' in parentheses, not a count of bytes: {}",
+                                shown_field(inner), expected));
       }
     }
     if (digits.empty() || digits.size() > 15)
-      return fail(
-          fmt::format("has '{}' in parentheses, not a count of bytes: {}", shown(inner), expected));
+      return fail(fmt::format("has '{}' in parentheses, not a count of bytes: {}",
+                              shown_field(inner), expected));
     double v = 0;
     std::from_chars(digits.data(), digits.data() + digits.size(), v);
     return v;
@@ -176,13 +159,13 @@ std::optional<InventoryTable> parse_inventory(std::string_view text, const std::
     const CsvField& f = head.fields[i];
     const std::string name(trim(f.text));
     t.header.push_back(name);
-    if (!seen.insert(lower(name)).second) {
+    if (!seen.insert(ascii_lower(name)).second) {
       diags.error(pos_of(t, f),
-                  fmt::format("column '{}' appears twice in the header", shown(name)));
+                  fmt::format("column '{}' appears twice in the header", shown_field(name)));
       ok = false;
       continue;
     }
-    const std::string key = lower(name);
+    const std::string key = ascii_lower(name);
     const int col = static_cast<int>(i);
     if (key == "displayname")
       t.display_name = col;
@@ -206,11 +189,12 @@ std::optional<InventoryTable> parse_inventory(std::string_view text, const std::
     for (const std::string& h : t.header) {
       if (did_you_mean(h, {kRequired[k]}) == kRequired[k]) hint = h;
     }
-    diags.error({label, t.header_line, 1},
-                fmt::format("the header has no '{}' column (required: DisplayName, ItemCount, "
-                            "TotalItemSize){}",
-                            kRequired[k],
-                            hint.empty() ? "" : fmt::format("; is '{}' meant?", shown(hint))));
+    diags.error(
+        {label, t.header_line, 1},
+        fmt::format("the header has no '{}' column (required: DisplayName, ItemCount, "
+                    "TotalItemSize){}",
+                    kRequired[k],
+                    hint.empty() ? "" : fmt::format("; is '{}' meant?", shown_field(hint))));
   }
   if (!ok) return std::nullopt;
   t.rows.assign(std::make_move_iterator(csv.records.begin() + 1),
@@ -242,7 +226,7 @@ std::optional<InventoryMailbox> inventory_row(const InventoryTable& t, size_t in
     }
     if (has_control(f.text)) {
       diags.error(pos_of(t, f), fmt::format("{} '{}' holds a control character",
-                                            t.header[size_t(col)], shown(f.text)));
+                                            t.header[size_t(col)], shown_field(f.text)));
       ok = false;
       return {};
     }
@@ -270,7 +254,7 @@ std::optional<InventoryMailbox> inventory_row(const InventoryTable& t, size_t in
         v > InventoryLimits::kMaxItemCount) {
       diags.error(pos_of(t, items),
                   fmt::format("ItemCount '{}' must be a whole number of items from 0 to {}",
-                              shown(items.text), InventoryLimits::kMaxItemCount));
+                              shown_field(items.text), InventoryLimits::kMaxItemCount));
       ok = false;
     } else {
       m.items = v;
@@ -281,12 +265,13 @@ std::optional<InventoryMailbox> inventory_row(const InventoryTable& t, size_t in
     std::string why;
     const auto bytes = parse_total_item_size(size.text, &why);
     if (!bytes) {
-      diags.error(pos_of(t, size), fmt::format("TotalItemSize '{}' {}", shown(size.text), why));
+      diags.error(pos_of(t, size),
+                  fmt::format("TotalItemSize '{}' {}", shown_field(size.text), why));
       ok = false;
     } else if (*bytes > InventoryLimits::kMaxMailboxBytes) {
       diags.error(pos_of(t, size), fmt::format("TotalItemSize '{}' is more than 10 TB, the "
                                                "limit of one mailbox",
-                                               shown(size.text)));
+                                               shown_field(size.text)));
       ok = false;
     } else {
       m.size = Bytes{std::round(*bytes)};

@@ -7,8 +7,6 @@
 
 namespace coexlab {
 
-using units::Dimension;
-
 // `mailboxes: { from: FILE, database: TEXT, profile: P }` (SPEC §5.3): the rows of an
 // inventory, FILE relative to the scenario file; errors in the CSV are positioned there.
 void Loader::load_inventory(const YAML::Node& n, Database& db, const std::string& what) {

@@ -15,23 +15,6 @@
 namespace coexlab {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// A field's text for a message: at most 60 characters, control characters as '?'.
-std::string shown(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 60)) {
-    const auto u = static_cast<unsigned char>(c);
-    out += u < 0x20 || u == 0x7F ? '?' : c;
-  }
-  if (s.size() > 60) out += "...";
-  return out;
-}
-
 std::optional<std::int64_t> parse_count(std::string_view text) {
   std::int64_t v = 0;
   const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -106,10 +89,10 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
   const CsvRecord& header = csv.records.front();
   std::map<std::string, int> column;  // lower-case name -> index
   for (size_t c = 0; c < header.fields.size(); ++c) {
-    const std::string name = lower(header.fields[c].text);
+    const std::string name = ascii_lower(header.fields[c].text);
     if (column.count(name)) {
       diags.error({label, header.fields[c].line, header.fields[c].column},
-                  fmt::format("column '{}' appears twice in the header", shown(name)));
+                  fmt::format("column '{}' appears twice in the header", shown_field(name)));
     }
     column.emplace(name, static_cast<int>(c));
   }
@@ -117,7 +100,7 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
   for (const char* required : kRequired) {
     if (column.count(required)) continue;
     std::string have;
-    for (const CsvField& f : header.fields) have += (have.empty() ? "" : ",") + shown(f.text);
+    for (const CsvField& f : header.fields) have += (have.empty() ? "" : ",") + shown_field(f.text);
     diags.error({label, header.line, 1},
                 fmt::format("the column '{}' is missing (the header has: {}); a pilot needs "
                             "mailbox, start, end and status (docs/calibrate.md)",
@@ -168,28 +151,29 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
     } else if (hit == index.by_key.end()) {
       bad(fm, fmt::format("unknown mailbox '{}': not an id (SERVER/DATABASE/NNNN), name or "
                           "identity of the scenario's mailboxes",
-                          shown(m.key)));
+                          shown_field(m.key)));
     } else if (hit->second.size() > 1) {
-      bad(fm, fmt::format("mailbox '{}' names {} mailboxes of the scenario (e.g. {} and {}): "
-                          "use the id or the identity",
-                          shown(m.key), hit->second.size(), mailboxes[size_t(hit->second[0])].id,
-                          mailboxes[size_t(hit->second[1])].id));
+      bad(fm,
+          fmt::format("mailbox '{}' names {} mailboxes of the scenario (e.g. {} and {}): "
+                      "use the id or the identity",
+                      shown_field(m.key), hit->second.size(), mailboxes[size_t(hit->second[0])].id,
+                      mailboxes[size_t(hit->second[1])].id));
     } else {
       m.mailbox = hit->second.front();
       const auto [it, fresh] = first_line.emplace(m.mailbox, rec.line);
       if (!fresh) {
         bad(fm, fmt::format("mailbox '{}' is in the pilot twice (first on line {}): one row "
                             "per mailbox, its last attempt",
-                            shown(m.key), it->second));
+                            shown_field(m.key), it->second));
       }
     }
     std::string why;
     const CsvField* fs = field(c_start);
     const CsvField* fe = field(c_end);
     const auto start = parse_iso_datetime(fs->text, &why);
-    if (!start) bad(fs, fmt::format("start '{}': {}", shown(fs->text), why));
+    if (!start) bad(fs, fmt::format("start '{}': {}", shown_field(fs->text), why));
     const auto end = parse_iso_datetime(fe->text, &why);
-    if (!end) bad(fe, fmt::format("end '{}': {}", shown(fe->text), why));
+    if (!end) bad(fe, fmt::format("end '{}': {}", shown_field(fe->text), why));
     if (start && end) {
       m.start = *start;
       m.end = *end;
@@ -198,11 +182,11 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
       }
     }
     const CsvField* fst = field(c_status);
-    const std::string status = lower(fst->text);
+    const std::string status = ascii_lower(fst->text);
     if (status == "moved") {
       m.moved = true;
     } else if (status != "failed") {
-      bad(fst, fmt::format("status '{}': expected moved or failed", shown(fst->text)));
+      bad(fst, fmt::format("status '{}': expected moved or failed", shown_field(fst->text)));
     }
     if (m.mailbox >= 0) {
       m.size = mailboxes[size_t(m.mailbox)].size;
@@ -212,7 +196,7 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
       const auto v = parse_count(f->text);
       if (!v || *v == 0) {
         bad(f, fmt::format("size_bytes '{}': expected a whole number of bytes above 0",
-                           shown(f->text)));
+                           shown_field(f->text)));
       } else {
         m.size = Bytes{static_cast<double>(*v)};
       }
@@ -220,7 +204,8 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
     if (const CsvField* f = field(c_items); f && !f->text.empty()) {
       const auto v = parse_count(f->text);
       if (!v || *v > 1'000'000'000) {
-        bad(f, fmt::format("items '{}': expected a whole number from 0 to 10^9", shown(f->text)));
+        bad(f, fmt::format("items '{}': expected a whole number from 0 to 10^9",
+                           shown_field(f->text)));
       } else {
         m.items = *v;
       }
@@ -234,7 +219,8 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
           if (dbs[d].name == f->text.substr(slash + 1)) m.target_database = int(d);
       }
       if (t < 0 || m.target_database < 0) {
-        bad(f, fmt::format("target '{}': not a SERVER/DATABASE of the scenario", shown(f->text)));
+        bad(f, fmt::format("target '{}': not a SERVER/DATABASE of the scenario",
+                           shown_field(f->text)));
       } else {
         m.target_server = t;
       }
@@ -245,7 +231,7 @@ std::optional<Pilot> read_pilot(std::string_view text, const std::string& label,
       } else {
         bad(fm, fmt::format("mailbox '{}' is in no batch of the scenario and no batch moves its "
                             "database: give its target in a `target` column (SERVER/DATABASE)",
-                            shown(m.key)));
+                            shown_field(m.key)));
       }
     }
     if (ok) pilot.moves.push_back(std::move(m));

@@ -58,6 +58,11 @@ void Storage::release_database(int server, double bytes) {
   servers_[size_t(server)].database_used_bytes -= bytes;
 }
 
+void Storage::record(SimEvent e) {
+  XBT_VERB("%s: %s", std::string(to_string(e.kind)).c_str(), describe(e).c_str());
+  events_.push_back(std::move(e));
+}
+
 double Storage::backup_bytes(int server) const {
   return std::max(0.0, at(server).database_used_bytes);
 }
@@ -74,9 +79,7 @@ bool Storage::truncate_logs(int server, Seconds now) {
   e.cause = EventCause::logs_truncated;
   e.server = s_.servers[size_t(server)].name;
   e.resource = e.server + "/log_space";
-  events_.push_back(std::move(e));
-  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
-           describe(events_.back()).c_str());
+  record(std::move(e));
   return true;
 }
 
@@ -96,9 +99,7 @@ void Storage::dismount_log_full(int server, Seconds now) {
   e.used = Bytes{st.log_used_bytes};
   e.capacity = sv.hardware.log_disk.capacity;
   e.no_backup = !sv.backup;
-  events_.push_back(std::move(e));
-  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
-           describe(events_.back()).c_str());
+  record(std::move(e));
 }
 
 void Storage::dismount_database_full(int server, Seconds now, double chunk_bytes) {
@@ -117,9 +118,7 @@ void Storage::dismount_database_full(int server, Seconds now, double chunk_bytes
   e.used = Bytes{st.database_used_bytes};
   e.capacity = *sv.hardware.database_disk.capacity;
   e.needed = Bytes{chunk_bytes};
-  events_.push_back(std::move(e));
-  XBT_VERB("%s: %s", std::string(to_string(events_.back().kind)).c_str(),
-           describe(events_.back()).c_str());
+  record(std::move(e));
 }
 
 // A streaming backup reads large sequential blocks: on the database disk (a link of iops x

@@ -59,6 +59,8 @@ class Storage {
   const Levels& at(int server) const { return servers_[size_t(server)]; }
   void dismount_log_full(int server, Seconds now);
   void dismount_database_full(int server, Seconds now, double chunk_bytes);
+  // A dismount or remount: kept for the results, and logged (coexlab_storage) as it happens.
+  void record(SimEvent e);
 
   const Scenario& s_;
   std::vector<SimEvent>& events_;

@@ -29,6 +29,7 @@
 #include "rules.hpp"
 #include "support.hpp"
 #include "sweep.hpp"
+#include "sweep_support.hpp"
 #include "units.hpp"
 
 namespace coexlab {
@@ -45,6 +46,7 @@ struct CalibrateOptions {
   int jobs = 1;
   double timeout_s = 0;
   double level = 0.9;
+  bool mpi = false;  // acted on by main() (os/mpi_sweep.hpp): the candidates go to the ranks
 };
 
 // A constant's value as `--set` and calibration.yaml write it: SI with its unit, enough
@@ -299,7 +301,7 @@ int calibrate(const CalibrateOptions& o) {
   const BatchModel model = [&](const std::vector<std::vector<double>>& points) {
     std::vector<Variant> variants;
     for (size_t i = 0; i < points.size(); ++i)
-      variants.push_back({int(i), sets_for(pilot_sets, names, points[i])});
+      variants.emplace_back(int(i), sets_for(pilot_sets, names, points[i]));
     candidate_runs += int(points.size());
     std::vector<std::vector<double>> out;
     for (const VariantResult& r : run(pilot_file, variants, {"moves.csv"}))
@@ -325,7 +327,7 @@ int calibrate(const CalibrateOptions& o) {
   for (size_t j = 0; j < fitted_names.size(); ++j) {
     std::vector<double> v = fitted_values;
     v[j] *= std::exp(problem.step);
-    whole.push_back({int(j + 1), sets_for(o.sets, fitted_names, v)});
+    whole.emplace_back(int(j + 1), sets_for(o.sets, fitted_names, v));
   }
   const auto whole_results = run(o.file, whole, {"report.html"});
   const auto duration_of = [](const VariantResult& r) {
@@ -475,6 +477,7 @@ Command add_calibrate_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--level", o->level, "level of the intervals (default 0.9)")
       ->check(CLI::Range(0.5, 0.999));
+  add_mpi_option(cmd, o->mpi);
   return {cmd, [o] { return calibrate(*o); }};
 }
 

@@ -159,6 +159,7 @@ int whatif(const WhatifOptions& o) {
       });
   if (!o.sweep.out_dir.empty()) {
     std::vector<std::string> varied;
+    varied.reserve(axes.size());
     for (const Axis& a : axes) varied.push_back(a.path);
     std::string name = o.sweep.file;  // the scenario's name, as loaded above
     if (std::optional<Scenario> s; !load_for_command(o.sweep.file, o.sweep.sets, std::nullopt, s))
@@ -179,7 +180,7 @@ int whatif(const WhatifOptions& o) {
   for (size_t i = 0; i + 1 < axes.size(); ++i) seed_columns.push_back(axes[i].path);
   for (const char* c : {"seeds", "completed_share", "duration_mean_s", "duration_p5_s",
                         "duration_p50_s", "duration_p95_s"})
-    seed_columns.push_back(c);
+    seed_columns.emplace_back(c);
   const RowTable seed_table(seed_columns);
   const std::vector<ojson> spread = seed_rows(axes, rows);
   if (!o.sweep.out_dir.empty()) {

@@ -185,6 +185,20 @@ def main():
     elif CASE == "test":
         files = [scenario(200), scenario(400), scenario(20000), os.path.join(SOURCE, "scenarios")]
         same_rows("test", ["test"] + files, "test.csv", check_exit=(1,))
+    elif CASE == "calibrate":
+        # calibrate's candidates over the ranks: its fit and calibration.yaml byte for byte (the
+        # candidates' moves.csv come back from the worker ranks with their rows).
+        args = ["calibrate", os.path.join(SOURCE, "scenarios", "rpc-table.yaml"), "--pilot",
+                os.path.join(SOURCE, "scenarios", "rpc-table-pilot.csv"), "--fit",
+                "rpc_round_trips_per_item"]
+        here, there = os.path.join(WORK, "here"), os.path.join(WORK, "mpi")
+        local, remote = run(args, False, here), run(args, True, there)
+        if local.replace(here.encode(), b"DIR") != remote.replace(there.encode(), b"DIR"):
+            fail("calibrate: the printed fit differs under MPI:\n%s\n---\n%s" % (local, remote))
+        for name in ("fit.json", "calibration.yaml"):
+            if read(os.path.join(here, name)) != read(os.path.join(there, name)):
+                fail("calibrate: %s differs under MPI" % name)
+        print("calibrate: fit.json and calibration.yaml byte-identical to --jobs 1")
     elif CASE == "kill_worker":
         kill_midway("worker")
     elif CASE == "kill_mpirun":
