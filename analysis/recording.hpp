@@ -30,9 +30,9 @@ struct MoveAttempt {
 
 // One resource of SPEC §4 and its utilisation per sample interval.
 struct ResourceSeries {
-  std::string id;    // e.g. "EX07-HQ1/cpu", "site/HQ/lan", "link/HQ-Branch"
+  std::string id;  // e.g. "EX07-HQ1/cpu", "site/HQ/lan", "link/HQ-Branch"
   ResourceKind kind = ResourceKind::cpu;
-  std::string unit;  // Hz, IOPS, B/s, bit/s, B
+  std::string unit;                // Hz, IOPS, B/s, bit/s, B
   std::optional<double> capacity;  // in `unit`; nullopt: not tracked
   // Utilisation in [0, 1] per sample (time-average over the interval for rates, the level
   // at the sample time for space); empty when not tracked.

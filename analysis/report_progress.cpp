@@ -146,7 +146,8 @@ std::string used_like(double bytes, const std::string& capacity) {
 std::string space_section(const RunData& run) {
   std::string rows;
   for (const ResourceSeries& r : run.recording.resources) {
-    if ((r.kind != ResourceKind::log_space && r.kind != ResourceKind::database_space) || !r.capacity || r.samples.empty())
+    if ((r.kind != ResourceKind::log_space && r.kind != ResourceKind::database_space) ||
+        !r.capacity || r.samples.empty())
       continue;
     const ResourceStats st = resource_stats(run, r);
     if (!st.peak) continue;

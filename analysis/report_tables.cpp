@@ -130,8 +130,8 @@ std::string resources_section(const RunData& run) {
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td>"
         "<td class=\"n\">{}</td></tr>\n",
-        escape(r.id), escape(std::string(to_string(r.kind))), escape(cap), pct(rows[i].st.busy_during_moves),
-        pct(rows[i].st.mean), pct(rows[i].st.peak));
+        escape(r.id), escape(std::string(to_string(r.kind))), escape(cap),
+        pct(rows[i].st.busy_during_moves), pct(rows[i].st.mean), pct(rows[i].st.peak));
   }
   out +=
       "</table>\n<p class=\"note\">Rates (cpu, disks, nic, lan, link): share of the capacity busy; "

@@ -32,7 +32,7 @@ constexpr bool is_space(ResourceKind k) {
 
 // Every server has these, in this order ("SERVER/KIND"); a 2007 hub adds hub_queue_disk.
 inline constexpr std::array<ResourceKind, 6> kServerResourceKinds{
-    ResourceKind::cpu,      ResourceKind::database_disk, ResourceKind::log_disk,
-    ResourceKind::nic,      ResourceKind::log_space,     ResourceKind::database_space};
+    ResourceKind::cpu, ResourceKind::database_disk, ResourceKind::log_disk,
+    ResourceKind::nic, ResourceKind::log_space,     ResourceKind::database_space};
 
 }  // namespace coexlab

@@ -18,7 +18,8 @@
 #include "site_graph.hpp"
 #include "storage.hpp"
 
-// The parent of coexlab's own log categories (coexlab_migration in sim/migration.cpp, coexlab_storage in sim/storage.cpp).
+// The parent of coexlab's own log categories (coexlab_migration in sim/migration.cpp,
+// coexlab_storage in sim/storage.cpp).
 XBT_LOG_NEW_CATEGORY(coexlab, "coexlab's own log categories");
 
 namespace coexlab::sim {
