@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include <simgrid/s4u.hpp>
 
@@ -83,42 +84,40 @@ bool Storage::truncate_logs(int server, Seconds now) {
   return true;
 }
 
-void Storage::dismount_log_full(int server, Seconds now) {
+std::optional<SimEvent> Storage::set_full(int server, bool Levels::*full, EventCause cause,
+                                          const char* resource, Seconds now) {
   Levels& st = servers_[size_t(server)];
-  if (st.log_full) return;
+  if (st.*full) return std::nullopt;
   const bool was_mounted = mounted(server);
-  st.log_full = true;
-  if (!was_mounted) return;
-  const Server& sv = s_.servers[size_t(server)];
+  st.*full = true;
+  if (!was_mounted) return std::nullopt;  // the other reason dismounted them already
   SimEvent e;
   e.time = now;
   e.kind = EventKind::dismount;
-  e.cause = EventCause::log_disk_full;
-  e.server = sv.name;
-  e.resource = sv.name + "/log_space";
-  e.used = Bytes{st.log_used_bytes};
-  e.capacity = sv.hardware.log_disk.capacity;
-  e.no_backup = !sv.backup;
-  record(std::move(e));
+  e.cause = cause;
+  e.server = s_.servers[size_t(server)].name;
+  e.resource = e.server + "/" + resource;
+  return e;
+}
+
+void Storage::dismount_log_full(int server, Seconds now) {
+  auto e = set_full(server, &Levels::log_full, EventCause::log_disk_full, "log_space", now);
+  if (!e) return;
+  const Server& sv = s_.servers[size_t(server)];
+  e->used = Bytes{at(server).log_used_bytes};
+  e->capacity = sv.hardware.log_disk.capacity;
+  e->no_backup = !sv.backup;
+  record(std::move(*e));
 }
 
 void Storage::dismount_database_full(int server, Seconds now, double chunk_bytes) {
-  Levels& st = servers_[size_t(server)];
-  if (st.database_full) return;
-  const bool was_mounted = mounted(server);
-  st.database_full = true;
-  if (!was_mounted) return;
-  const Server& sv = s_.servers[size_t(server)];
-  SimEvent e;
-  e.time = now;
-  e.kind = EventKind::dismount;
-  e.cause = EventCause::database_disk_full;
-  e.server = sv.name;
-  e.resource = sv.name + "/database_space";
-  e.used = Bytes{st.database_used_bytes};
-  e.capacity = *sv.hardware.database_disk.capacity;
-  e.needed = Bytes{chunk_bytes};
-  record(std::move(e));
+  auto e = set_full(server, &Levels::database_full, EventCause::database_disk_full,
+                    "database_space", now);
+  if (!e) return;
+  e->used = Bytes{at(server).database_used_bytes};
+  e->capacity = *s_.servers[size_t(server)].hardware.database_disk.capacity;
+  e->needed = Bytes{chunk_bytes};
+  record(std::move(*e));
 }
 
 // A streaming backup reads large sequential blocks: on the database disk (a link of iops x

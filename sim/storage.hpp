@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "calibration.hpp"
@@ -59,6 +60,10 @@ class Storage {
   const Levels& at(int server) const { return servers_[size_t(server)]; }
   void dismount_log_full(int server, Seconds now);
   void dismount_database_full(int server, Seconds now, double chunk_bytes);
+  // Marks one of the two reasons for a dismount (a full log disk, a full database disk);
+  // the dismount's event, to be completed, when that took the databases off line.
+  std::optional<SimEvent> set_full(int server, bool Levels::*full, EventCause cause,
+                                   const char* resource, Seconds now);
   // A dismount or remount: kept for the results, and logged (coexlab_storage) as it happens.
   void record(SimEvent e);
 

@@ -87,14 +87,6 @@ nlohmann::json summary_field(const nlohmann::json& summary,
   return *v;
 }
 
-std::string busiest_resource(const nlohmann::json& summary) {
-  const RunSummary sum = read_summary(summary);
-  const SummaryResource* best = sum.busiest();
-  return !best || best->id.empty()
-             ? ""
-             : fmt::format("{} {:.0f} %", best->id, *best->peak_utilisation * 100);
-}
-
 std::vector<ojson> run_variants(
     const SweepCommandOptions& o, const std::string& command, const RowTable& table,
     const std::vector<Variant>& variants,

@@ -56,9 +56,6 @@ std::vector<nlohmann::ordered_json> run_variants(
 void print_rows(const SweepCommandOptions& o, const RowTable& table,
                 const std::vector<nlohmann::ordered_json>& rows);
 
-// The rate resource with the highest peak utilisation in a summary: "ID 97 %".
-std::string busiest_resource(const nlohmann::json& summary);
-
 // Common row fields: variant_index, status, error.
 nlohmann::ordered_json row_header(const VariantResult& r);
 

@@ -23,23 +23,6 @@ namespace coexlab {
 namespace {
 using ojson = nlohmann::ordered_json;
 
-// The rate resource (not a space) with the highest peak utilisation of a run, and that peak;
-// "" when none has a peak.
-std::pair<std::string, double> busiest_rate_resource(const nlohmann::json& summary) {
-  std::string best;
-  double peak = -1;
-  for (const auto& r : summary_field(summary, {"resources"})) {
-    const std::string kind = r.value("kind", "");
-    if (kind == "log_space" || kind == "database_space" || !r["peak_utilisation"].is_number())
-      continue;
-    if (r["peak_utilisation"].get<double>() > peak) {
-      peak = r["peak_utilisation"].get<double>();
-      best = r.value("id", "");
-    }
-  }
-  return {best, peak};
-}
-
 struct WhatifOptions {
   SweepCommandOptions sweep;
   std::vector<std::string> vary;
@@ -115,6 +98,7 @@ int whatif(const WhatifOptions& o) {
     return kExitUsage;
   }
   // Every value must make a valid scenario: check them before simulating anything.
+  std::string name;  // the scenario's, for whatif.html
   for (const Axis& a : axes) {
     for (const std::string& value : a.values) {
       std::vector<std::string> sets = o.sweep.sets;
@@ -125,6 +109,7 @@ int whatif(const WhatifOptions& o) {
                                  value);
         return *code;
       }
+      if (name.empty()) name = s->name;
     }
   }
   // The cross product, the first --vary slowest.
@@ -151,9 +136,9 @@ int whatif(const WhatifOptions& o) {
         row["bottleneck"] = json_or_null(sum.bottleneck);
         row["completed"] = json_or_null(sum.completed);
         row["mailboxes_moved"] = json_or_null(sum.mailboxes_moved);
-        const auto [busiest, peak] = busiest_rate_resource(r.summary);
-        row["busiest_resource"] = busiest.empty() ? ojson(nullptr) : ojson(busiest);
-        row["busiest_peak_fraction"] = busiest.empty() ? ojson(nullptr) : ojson(peak);
+        const SummaryResource* busiest = sum.busiest();  // the rate resource at the highest peak
+        row["busiest_resource"] = busiest ? ojson(busiest->id) : ojson(nullptr);
+        row["busiest_peak_fraction"] = busiest ? ojson(*busiest->peak_utilisation) : ojson(nullptr);
         row["run_lower_bound_s"] = row["lower_bound_s"];
         return row;
       });
@@ -161,9 +146,6 @@ int whatif(const WhatifOptions& o) {
     std::vector<std::string> varied;
     varied.reserve(axes.size());
     for (const Axis& a : axes) varied.push_back(a.path);
-    std::string name = o.sweep.file;  // the scenario's name, as loaded above
-    if (std::optional<Scenario> s; !load_for_command(o.sweep.file, o.sweep.sets, std::nullopt, s))
-      name = s->name;
     if (std::string err = write_file_atomically(o.sweep.out_dir + "/whatif.html",
                                                 whatif_html(name, varied, rows));
         !err.empty()) {
