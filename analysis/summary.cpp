@@ -14,14 +14,14 @@ std::optional<double> number_at(const json& o, const char* key) {
 
 }  // namespace
 
-const SummaryResource* RunSummary::resource(std::string_view id) const {
+const SummaryResource* RunSummary::resource(std::string_view id) const& {
   for (const SummaryResource& r : resources) {
     if (r.id == id) return &r;
   }
   return nullptr;
 }
 
-const SummaryResource* RunSummary::busiest() const {
+const SummaryResource* RunSummary::busiest() const& {
   const SummaryResource* best = nullptr;
   for (const SummaryResource& r : resources) {
     if ((r.kind && is_space(*r.kind)) || !r.peak_utilisation) continue;

@@ -49,9 +49,13 @@ struct RunSummary {
   std::optional<std::string> bottleneck;  // bottleneck.resource
   std::vector<SummaryResource> resources;
 
-  const SummaryResource* resource(std::string_view id) const;
+  // Pointers into `resources`: not callable on a temporary (read_summary(j).resource(id)
+  // would dangle at the end of the statement).
+  const SummaryResource* resource(std::string_view id) const&;
+  const SummaryResource* resource(std::string_view id) const&& = delete;
   // The rate resource (not space) with the highest peak utilisation; nullptr when none.
-  const SummaryResource* busiest() const;
+  const SummaryResource* busiest() const&;
+  const SummaryResource* busiest() const&& = delete;
 };
 
 // Any JSON: a missing or mistyped field is left unset (a crashed child has no summary).

@@ -245,7 +245,8 @@ std::vector<Factor> layout_candidates(const Scenario& s, const nlohmann::json& b
 }
 
 double busy_share(const nlohmann::json& baseline, const std::string& id) {
-  const SummaryResource* r = read_summary(baseline).resource(id);
+  const RunSummary read = read_summary(baseline);
+  const SummaryResource* r = read.resource(id);
   return r && r->busy_during_moves ? *r->busy_during_moves : -1;
 }
 

@@ -53,7 +53,8 @@ bool derived_2003_iops(const Scenario& s, const std::vector<Mailbox>& mailboxes,
 }
 
 double peak(const nlohmann::json& summary, const std::string& id) {
-  const SummaryResource* r = read_summary(summary).resource(id);
+  const RunSummary read = read_summary(summary);
+  const SummaryResource* r = read.resource(id);
   return r && r->peak_utilisation ? *r->peak_utilisation : -1;
 }
 
