@@ -2,6 +2,7 @@
 // calendar labels of the outputs (models/calendar.hpp).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "calendar.hpp"
@@ -88,6 +89,29 @@ TEST(Calendar, DatesForPeople) {
   EXPECT_EQ(axis_label(civil_at(*start, 4 * 3600)), "Sat 2 Jun");
   EXPECT_EQ(axis_label(civil_at(*start, 6 * 3600)), "Sat 2 Jun 02:00");
   EXPECT_EQ(weekday_name(6), "Sun");
+}
+
+// The parsed file is kept between calls (a report asks for every capacity): lookups in any
+// order, repeated, and after a miss give what the file says, and another file is read anew.
+TEST(Table, ScenarioTextLookupsDoNotDisturbEachOther) {
+  const std::string a = ::testing::TempDir() + "coexlab_text_at_a.yaml";
+  const std::string b = ::testing::TempDir() + "coexlab_text_at_b.yaml";
+  std::ofstream(a)
+      << "servers:\n"
+         "  - name: EX1\n    hardware: { clock: 3 GHz, log_disk: { capacity: 100 GiB } }\n"
+         "  - name: EX2\n    hardware: { clock: 2.4 GHz }\n"
+         "links:\n  - between: [HQ, Branch]\n    latency: 30 ms\n";
+  std::ofstream(b) << "servers:\n  - name: EX1\n    hardware: { clock: 5 GHz }\n";
+  for (int pass = 0; pass < 2; ++pass) {
+    EXPECT_EQ(scenario_text_at(a, "servers.EX2.hardware.clock"), "2.4 GHz");
+    EXPECT_EQ(scenario_text_at(a, "servers.EX1.hardware.log_disk.capacity"), "100 GiB");
+    EXPECT_EQ(scenario_text_at(a, "servers.EX3.hardware.clock"), "");
+    EXPECT_EQ(scenario_text_at(a, "servers.EX1.hardware.memory"), "");
+    EXPECT_EQ(scenario_text_at(a, "servers.EX1.hardware.clock"), "3 GHz");
+    EXPECT_EQ(scenario_text_at(a, "links.HQ-Branch.latency"), "30 ms");
+  }
+  EXPECT_EQ(scenario_text_at(b, "servers.EX1.hardware.clock"), "5 GHz");
+  EXPECT_EQ(scenario_text_at(a, "servers.EX1.hardware.clock"), "3 GHz");
 }
 
 }  // namespace
