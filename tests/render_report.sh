@@ -34,13 +34,16 @@ timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-f
   cat "$work/chromium.log"
   exit 1
 }
-timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$profile" --dump-dom "file://$work/results/report.html" \
-  >"$work/dom.html" 2>"$work/chromium-dom.log" || {
-  cat "$work/chromium-dom.log"
-  exit 1
+# dump_dom PAGE OUT: the DOM Chromium builds from PAGE, into OUT.
+dump_dom() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --dump-dom "file://$1" >"$2" 2>"$work/chromium-dom.log" || {
+    cat "$work/chromium-dom.log"
+    exit 1
+  }
 }
+dump_dom "$work/results/report.html" "$work/dom.html"
 
 python3 - "$work/dom.html" "$work/results/moves.csv" <<'EOF'
 # The DOM as the browser built it: the key texts, and the last end as a date with its weekday.
@@ -117,13 +120,7 @@ echo "render_report: ok ($work/report.png)"
 # Once `coexlab bottlenecks --out DIR` has run, DIR/report.html shows its simulated ranking,
 # labelled so, in place of the estimate; the factor that gains most heads the table.
 "$coexlab" bottlenecks "$scenario" --jobs 2 --out "$work/bottlenecks" >/dev/null
-timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-  --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$profile" --dump-dom "file://$work/bottlenecks/report.html" \
-  >"$work/bottlenecks-dom.html" 2>"$work/chromium-dom.log" || {
-  cat "$work/chromium-dom.log"
-  exit 1
-}
+dump_dom "$work/bottlenecks/report.html" "$work/bottlenecks-dom.html"
 python3 - "$work/bottlenecks-dom.html" "$work/bottlenecks/bottlenecks.csv" <<'EOF'
 import csv, re, sys
 
