@@ -223,13 +223,9 @@ int size(const SizeOptions& o) {
   // With --seeds the runs are the cross product with a last, fastest `seed` axis: variant
   // g's seeds are runs g * n_seeds ... g * n_seeds + n_seeds - 1.
   std::vector<Axis> run_axes = axes;
-  if (!o.seeds.empty()) {
-    Axis seeds;
-    if (std::string error = seed_axis(o.seeds, seeds); !error.empty()) {
-      std::cerr << "coexlab: " << error << '\n';
-      return kExitUsage;
-    }
-    run_axes.push_back(seeds);
+  if (std::string error = add_seed_axis(o.seeds, run_axes); !error.empty()) {
+    std::cerr << "coexlab: " << error << '\n';
+    return kExitUsage;
   }
   const size_t n_seeds = o.seeds.empty() ? 1 : run_axes.back().values.size();
   // The base scenario, with its warnings printed once.

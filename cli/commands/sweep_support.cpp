@@ -76,7 +76,8 @@ std::vector<Variant> cross_product(const std::vector<std::string>& base,
   return variants;
 }
 
-std::string seed_axis(const std::string& text, Axis& axis) {
+std::string add_seed_axis(const std::string& text, std::vector<Axis>& axes) {
+  if (text.empty()) return {};
   long long a = 1, b = 0;
   char dash = 0;
   std::istringstream in(text);
@@ -91,6 +92,7 @@ std::string seed_axis(const std::string& text, Axis& axis) {
         "0 <= A <= B, at most 100000 seeds",
         text);
   }
+  Axis& axis = axes.emplace_back();
   axis.path = "seed";
   for (long long k = a; k <= b; ++k) axis.values.push_back(std::to_string(k));
   return {};

@@ -45,9 +45,9 @@ std::vector<Variant> cross_product(const std::vector<std::string>& base,
                                    std::vector<std::vector<size_t>>* picks = nullptr);
 
 // Monte Carlo over seeds (`whatif --seeds`, `size --seeds`): --seeds N (seeds 1..N) or A-B
-// (A..B) as the values of a `seed` axis, to be the last, fastest axis so that one variant's
-// runs are consecutive. Returns "" or the usage error.
-std::string seed_axis(const std::string& text, Axis& axis);
+// (A..B) appended to `axes` as a `seed` axis, the last, fastest one, so that one variant's
+// runs are consecutive; nothing when `text` is empty. Returns "" or the usage error.
+std::string add_seed_axis(const std::string& text, std::vector<Axis>& axes);
 
 // The columns that seed_stats_fields fills, in order.
 const std::vector<std::string>& seed_stats_columns();

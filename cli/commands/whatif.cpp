@@ -43,17 +43,11 @@ std::vector<ojson> seed_rows(const std::vector<Axis>& axes, const std::vector<oj
 
 int whatif(const WhatifOptions& o) {
   std::vector<Axis> axes;
-  if (std::string error = parse_axes(o.vary, axes); !error.empty()) {
+  std::string error = parse_axes(o.vary, axes);
+  if (error.empty()) error = add_seed_axis(o.seeds, axes);
+  if (!error.empty()) {
     std::cerr << "coexlab: " << error << '\n';
     return kExitUsage;
-  }
-  if (!o.seeds.empty()) {
-    Axis seeds;
-    if (std::string error = seed_axis(o.seeds, seeds); !error.empty()) {
-      std::cerr << "coexlab: " << error << '\n';
-      return kExitUsage;
-    }
-    axes.push_back(seeds);
   }
   if (axes.empty()) {
     std::cerr << "coexlab: whatif needs --vary or --seeds\n";
