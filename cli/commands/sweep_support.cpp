@@ -78,6 +78,9 @@ std::vector<Variant> cross_product(const std::vector<std::string>& base,
 
 std::string add_seed_axis(const std::string& text, std::vector<Axis>& axes) {
   if (text.empty()) return {};
+  for (const Axis& a : axes) {
+    if (a.path == "seed") return "--seeds and --vary seed=... both vary the seed: give one";
+  }
   long long a = 1, b = 0;
   char dash = 0;
   std::istringstream in(text);

@@ -209,4 +209,10 @@ TEST_F(SizeSeeds, ABadShareClauseIsAUsageError) {
       "size {} {} --target 'migration.duration <= 60 h' --seeds 5-2", uniform_, kUniformVary));
   EXPECT_EQ(bad_seeds.exit_code, 2);
   EXPECT_NE(bad_seeds.err.find("--seeds '5-2'"), std::string::npos) << bad_seeds.err;
+  const auto twice = run_coexlab(
+      fmt::format("size {} {} --vary seed=1,2 --target 'migration.duration <= 60 h' --seeds 2",
+                  uniform_, kUniformVary));
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("--seeds and --vary seed=... both vary the seed"), std::string::npos)
+      << twice.err;
 }
