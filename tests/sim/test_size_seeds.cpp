@@ -187,6 +187,35 @@ TEST_F(SizeSeeds, TheShareOfSeedsDecidesAndRowsDoNotDependOnJobs) {
               1e-6);
 }
 
+// whatif --seeds and size --seeds share the statistics: whatif-seeds.csv against the runs of
+// whatif.csv, each seed's duration T = 30 ms + S / 1 MB/s at 8 Mbps with S in 1..3 GB.
+TEST_F(SizeSeeds, WhatifSeedsGiveTheSpreadOfTheirRuns) {
+  const auto r = run_coexlab(fmt::format("whatif {} --vary 'links.A-B.bandwidth=8 Mbps' --seeds "
+                                         "1-10 --jobs 2 --out {}",
+                                         uniform_, dir_.string()),
+                             Stderr::drop);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<double> d;
+  for (const auto& run : read_rows(dir_ / "whatif.csv"))
+    d.push_back(std::stod(run.at("duration_s")));
+  ASSERT_EQ(d.size(), 10u);
+  double sum = 0;
+  for (double x : d) {
+    EXPECT_GE(x, move_time(1e9, 8) - 1e-6);
+    EXPECT_LE(x, move_time(3e9, 8) + 1e-6);
+    sum += x;
+  }
+  std::sort(d.begin(), d.end());
+  const auto spread = read_rows(dir_ / "whatif-seeds.csv");
+  ASSERT_EQ(spread.size(), 1u);
+  EXPECT_EQ(spread[0].at("seeds"), "10");
+  EXPECT_NEAR(std::stod(spread[0].at("duration_mean_s")), sum / 10, 1e-6);
+  EXPECT_NEAR(std::stod(spread[0].at("duration_p50_s")), (d[4] + d[5]) / 2, 1e-6);
+  // Type 7: h = 9 x 0.95 = 8.55 and 9 x 0.05 = 0.45.
+  EXPECT_NEAR(std::stod(spread[0].at("duration_p95_s")), d[8] + 0.55 * (d[9] - d[8]), 1e-6);
+  EXPECT_NEAR(std::stod(spread[0].at("duration_p5_s")), d[0] + 0.45 * (d[1] - d[0]), 1e-6);
+}
+
 TEST_F(SizeSeeds, ABadShareClauseIsAUsageError) {
   const auto bad = run_coexlab(
       fmt::format("size {} {} --target 'migration.duration <= 60 h in 90 seeds' --seeds 3",
