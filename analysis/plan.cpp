@@ -180,6 +180,7 @@ Plan make_plan(const RunData& run, const PlanOptions& options) {
       ++wave.mailboxes;
       wave.bytes += run.mailboxes[size_t(run.queue[size_t(p.queue_index)].mailbox)].size.value;
       wave.predicted_end = std::max(wave.predicted_end, *p.end);
+      wave.first_start = wave.mailboxes == 1 ? *p.start : std::min(wave.first_start, *p.start);
       plan.rows.push_back(p);
     }
     plan.waves.push_back(wave);
@@ -224,15 +225,17 @@ std::string plan_csv(const RunData& run, const Plan& plan) {
 std::string waves_csv(const RunData& run, const Plan& plan) {
   const Scenario& s = run.scenario;
   std::string out =
-      "wave,window_start,window_end,mailboxes,bytes,predicted_end,spare_s,fill_limit\n";
+      "wave,window_start,window_end,mailboxes,bytes,predicted_end,spare_s,fill_limit,"
+      "finish_chance\n";
   for (const PlanWave& w : plan.waves) {
-    out +=
-        fmt::format("{},{},{},{},{:.0f},{},{:.3f},{}\n", w.number, iso_at(s, w.window.from.value),
-                    iso_at(s, w.window.to.value), w.mailboxes, w.bytes, iso_at(s, w.predicted_end),
-                    w.window.to.value - w.predicted_end, iso_at(s, w.fill_limit));
+    out += fmt::format("{},{},{},{},{:.0f},{},{:.3f},{},{}\n", w.number,
+                       iso_at(s, w.window.from.value), iso_at(s, w.window.to.value), w.mailboxes,
+                       w.bytes, iso_at(s, w.predicted_end), w.window.to.value - w.predicted_end,
+                       iso_at(s, w.fill_limit),
+                       w.finish_chance ? fmt::format("{:.4f}", *w.finish_chance) : "");
   }
   if (plan.unplanned > 0)
-    out += fmt::format("unplanned,,,{},{:.0f},,,\n", plan.unplanned, plan.unplanned_bytes);
+    out += fmt::format("unplanned,,,{},{:.0f},,,,\n", plan.unplanned, plan.unplanned_bytes);
   return out;
 }
 

@@ -48,6 +48,10 @@ struct PlanWave {
   int mailboxes = 0;
   double bytes = 0;
   double predicted_end = 0;  // the wave's last predicted end, seconds from `start`
+  double first_start = 0;    // the wave's first predicted start, seconds from `start`
+  // With `plan --calibration`: the chance that the wave ends inside its window
+  // (analysis/finish_chance.hpp); none without an interval.
+  std::optional<double> finish_chance;
 };
 
 struct Plan {

@@ -14,6 +14,10 @@
 #include "table.hpp"
 
 namespace coexlab {
+namespace {
+constexpr std::string_view kRankingBegin = "<!-- coexlab:ranking -->\n";
+constexpr std::string_view kRankingEnd = "<!-- /coexlab:ranking -->\n";
+}  // namespace
 
 using svg::escape;
 using namespace report_detail;  // NOLINT(google-build-using-namespace): the report's own parts
@@ -390,6 +394,15 @@ std::string log_space_section(const RunData& run, const std::vector<Interval>& w
 
 }  // namespace
 
+std::string with_simulated_ranking(const std::string& report,
+                                   const std::vector<std::map<std::string, std::string>>& rows) {
+  const size_t begin = report.find(kRankingBegin);
+  const size_t end = report.find(kRankingEnd);
+  if (begin == std::string::npos || end == std::string::npos || end < begin) return "";
+  return report.substr(0, begin + kRankingBegin.size()) + ranking_section(rows, true) +
+         report.substr(end);
+}
+
 std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,
                              const std::vector<std::map<std::string, std::string>>& rows,
                              const std::vector<std::string>& advice) {
@@ -429,8 +442,12 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   out += space_section(run);
   out += log_space_section(run, windows, t_end);
   out += mail_section(run);
+  // Between markers, so that `bottlenecks --out DIR` can put its simulated ranking in place
+  // of the estimate in the baseline run's page (with_simulated_ranking).
+  out += kRankingBegin;
   out += options.bottleneck_rows ? ranking_section(*options.bottleneck_rows, true)
                                  : estimated_ranking_section(run, m);
+  out += kRankingEnd;
   out += resources_section(run);
   out += events_section(run);
   out += "</body>\n</html>\n";

@@ -29,6 +29,12 @@ struct ReportOptions {
 
 std::string report_html(const RunData& run, const ReportOptions& options = {});
 
+// The page `report` (of report_html) with its "Bottleneck ranking" section replaced by the
+// simulated ranking of `rows` (as bottleneck_rows): what `bottlenecks --out DIR` writes as
+// DIR/report.html from its baseline run. "" when `report` has no ranking section.
+std::string with_simulated_ranking(const std::string& report,
+                                   const std::vector<std::map<std::string, std::string>>& rows);
+
 // bottlenecks.html of `coexlab bottlenecks --out DIR`: the baseline line, the simulated
 // ranking (rows as in bottlenecks.csv) and the advice lines.
 std::string bottlenecks_html(const std::string& scenario, const std::string& baseline,

@@ -238,13 +238,15 @@ std::string ranking_section(std::vector<std::map<std::string, std::string>> rows
   });
   double top = 0;
   for (const auto& r : rows) top = std::max(top, number(r, "gain_fraction").value_or(0));
-  std::string out = "<section>\n<h2>Bottleneck ranking</h2>\n";
-  out += simulated
-             ? "<p class=\"note\">From <code>coexlab bottlenecks</code>: each factor improved "
-               "alone, ranked by how much sooner the migration ends.</p>\n"
-             : "<p class=\"note\">Estimated from this run (a queueing model of the moves, "
-               "calibrated on it: docs/model.md, \"Bottleneck\"); <code>coexlab bottlenecks</code> "
-               "simulates each change.</p>\n";
+  std::string out = simulated ? "<section>\n<h2>Bottleneck ranking (simulated)</h2>\n"
+                              : "<section>\n<h2>Bottleneck ranking (estimated)</h2>\n";
+  out += simulated ? "<p class=\"note\">Simulated by <code>coexlab bottlenecks</code>: each factor "
+                     "improved alone in its own run, ranked by how much sooner the migration "
+                     "ends.</p>\n"
+                   : "<p class=\"note\">Estimated from this run (a queueing model of the moves, "
+                     "calibrated on it: docs/model.md, \"Bottleneck\"), not simulated: "
+                     "<code>coexlab bottlenecks FILE --out DIR</code> simulates each change and "
+                     "writes DIR/report.html with that ranking.</p>\n";
   out +=
       "<table>\n<tr><th>factor</th><th>change</th><th class=\"n\">duration</th><th "
       "class=\"n\">gain</th>"

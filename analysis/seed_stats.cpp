@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <regex>
 
 namespace coexlab {
 
@@ -37,6 +38,32 @@ SeedStats seed_stats(const std::vector<std::optional<double>>& durations) {
   s.p50_s = percentile_of_sorted(all, 50);
   s.p95_s = percentile_of_sorted(all, 95);
   return s;
+}
+
+SeedShareTarget split_seed_share(const std::string& target) {
+  SeedShareTarget t;
+  t.check = target;
+  // The clause starts at the word `in`, which the checks grammar never uses.
+  static const std::regex word_in(R"((^|\s)in(\s|$))");
+  std::smatch m;
+  if (!std::regex_search(target, m, word_in)) return t;
+  const size_t at = size_t(m.position(0)) + m[1].length();
+  t.check = target.substr(0, at);
+  t.check.erase(t.check.find_last_not_of(" \t") + 1);
+  static const std::regex clause(R"(in\s+([0-9]+(\.[0-9]+)?)\s*%\s+of\s+seeds\s*)");
+  std::smatch c;
+  const std::string rest = target.substr(at);
+  double p = 0;
+  if (std::regex_match(rest, c, clause)) p = std::stod(c[1].str());
+  if (p <= 0 || p > 100) {
+    t.error_offset = at;
+    t.error = c.empty() ? "expected 'in P % of seeds' after the check, e.g. "
+                          "'migration.duration <= 60 h in 90 % of seeds'"
+                        : "the share of seeds must be more than 0 % and at most 100 %";
+    return t;
+  }
+  t.share = p / 100;
+  return t;
 }
 
 }  // namespace coexlab

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace coexlab {
@@ -24,5 +25,15 @@ SeedStats seed_stats(const std::vector<std::optional<double>>& durations);
 // (Hyndman-Fan type 7, numpy's default): x[floor(h)] + (h - floor(h)) (x[floor(h)+1] -
 // x[floor(h)]), h = (n - 1) p / 100. Infinite values allowed; none when the result is not finite.
 std::optional<double> percentile_of_sorted(const std::vector<double>& sorted, double p);
+
+// `size --target 'CHECK in P % of seeds'`: the check, and the share of seeds that must pass
+// it (0 < P <= 100). Without the clause, `share` is none and `check` the whole text.
+struct SeedShareTarget {
+  std::string check;
+  std::optional<double> share;  // P / 100
+  std::string error;            // "" or why the clause does not parse
+  size_t error_offset = 0;      // where in the text (0-based)
+};
+SeedShareTarget split_seed_share(const std::string& target);
 
 }  // namespace coexlab

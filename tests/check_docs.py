@@ -194,6 +194,16 @@ def check_sweeps(binary, source, sections, work):
     run([binary, "whatif", hairpin, "--vary", vary, "--jobs", "2", "--out", out])
     run([binary, "size", hairpin, "--target", "migration.duration <= 30 d", "--vary", vary,
          "--jobs", "2", "--out", out])
+    seeded = os.path.join(work, "sweeps-seeds")
+    shutil.rmtree(seeded, ignore_errors=True)
+    run([binary, "size", hairpin, "--target", "migration.duration <= 30 d in 50 % of seeds",
+         "--vary", vary, "--seeds", "2", "--jobs", "2", "--out", seeded])
+    for name in ("size.csv", "size-seeds.csv"):
+        path = os.path.join(seeded, name)
+        if os.path.exists(path):
+            check_csv(sections, name, path, varied=("migration.max_threads", "seed"))
+        else:
+            problem(f"{path} was not written")
     run([binary, "bottlenecks", hairpin, "--jobs", "2", "--out", out])
     run([binary, "bench", os.path.join(source, "tests", "bench-suite"), "--schedulers",
          "fifo,largest_first", "--jobs", "2", "--out", out])

@@ -267,6 +267,8 @@ int bottlenecks(const Options& o) {
   so.work_dir =
       (std::filesystem::temp_directory_path() / fmt::format("coexlab-baseline-{}", ::getpid()))
           .string();
+  // With --out its report.html becomes DIR/report.html, with the simulated ranking.
+  if (!o.sweep.out_dir.empty()) so.return_files = {"report.html"};
   const auto base = run_sweep({Variant{0, o.sweep.sets}}, so, nullptr).front();
   const std::optional<double> base_duration = read_summary(base.summary).duration_s;
   if (base.status != "ok" || !base_duration) {
@@ -360,6 +362,17 @@ int bottlenecks(const Options& o) {
             write_file_atomically(o.sweep.out_dir + "/bottlenecks.html",
                                   bottlenecks_html(s.name, baseline_line, cells, advice));
         !err.empty()) {
+      std::cerr << "coexlab: " << err << '\n';
+      return kExitInternal;
+    }
+    // The baseline run's page, its estimated ranking replaced by the simulated one.
+    const auto page = base.files.find("report.html");
+    const std::string report =
+        page == base.files.end() ? "" : with_simulated_ranking(page->second, cells);
+    if (report.empty()) {
+      std::cerr << "coexlab: the baseline run wrote no report.html: DIR/report.html not written\n";
+    } else if (std::string err = write_file_atomically(o.sweep.out_dir + "/report.html", report);
+               !err.empty()) {
       std::cerr << "coexlab: " << err << '\n';
       return kExitInternal;
     }

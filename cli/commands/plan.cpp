@@ -1,14 +1,20 @@
 // coexlab plan FILE: simulate as `run` does, then turn the simulated schedule into the wave
 // plan an administrator runs (analysis/plan.hpp): plan.csv, waves.csv, plan.ps1.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "atomic_file.hpp"
 #include "calendar.hpp"
+#include "calibration.hpp"
 #include "cli.hpp"
 #include "command.hpp"
+#include "finish_chance.hpp"
 #include "plan.hpp"
 #include "simulate.hpp"
 #include "support.hpp"
@@ -21,6 +27,7 @@ struct PlanCommandOptions {
   std::string file;
   std::string out_dir;
   std::string margin = "0 %";
+  std::string calibration;  // fit.json of `calibrate`, or the directory it wrote
   std::vector<std::string> sets;
   std::string seed;  // parsed by parse_seed, the parser of the file's `seed:`
   bool seed_given = false;
@@ -35,6 +42,35 @@ std::string margin_error(const std::string& text, double* value) {
   if (!(q.base_value >= 0 && q.base_value < 1))
     return fmt::format("'{}': the margin is a share from 0 % to below 100 %", text);
   if (value) *value = q.base_value;
+  return "";
+}
+
+// --calibration: fit.json (or DIR/fit.json) read into `out`, checked against the scenario's
+// constants: the interval holds for the fitted ones only. Returns "" or the usage error.
+std::string read_calibration(const std::string& given, const Scenario& s, DurationInterval& out) {
+  std::string path = given;
+  if (std::filesystem::is_directory(path))
+    path = (std::filesystem::path(path) / "fit.json").string();
+  std::ifstream in(path);
+  if (!in)
+    return fmt::format("--calibration {}: cannot read it (expected calibrate's fit.json)", path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (std::string err = read_duration_interval(text.str(), out); !err.empty())
+    return fmt::format("--calibration {}: {}", path, err);
+  const CostModel model = CostModel::from(s.calibration);
+  for (const auto& [name, fitted] : out.fitted) {
+    if (!find_calibration_constant(name))
+      return fmt::format("--calibration {}: unknown constant '{}'", path, name);
+    const double used = model.get(name);
+    // calibration.yaml writes 6 significant digits.
+    if (!(std::abs(used - fitted) <= 1e-5 * std::abs(fitted)))
+      return fmt::format(
+          "--calibration {}: the scenario has calibration.{} = {:g}, the fit {:g}: the interval "
+          "is for the fitted constants, so paste calibration.yaml (beside fit.json) under the "
+          "scenario's calibration: first, or --set calibration.{}=...",
+          path, name, used, fitted, name);
+  }
   return "";
 }
 
@@ -55,11 +91,23 @@ int run_plan(const PlanCommandOptions& o) {
   std::optional<Scenario> scenario;
   if (auto code = load_for_command(o.file, o.sets, seed, scenario)) return *code;
   const Scenario& s = *scenario;
+  std::optional<DurationInterval> interval;
+  if (!o.calibration.empty()) {
+    interval.emplace();
+    if (std::string err = read_calibration(o.calibration, s, *interval); !err.empty()) {
+      std::cerr << "coexlab: " << err << '\n';
+      return kExitUsage;
+    }
+  }
   sim::SimulationOptions sim_options;
   sim_options.log = o.log;
   const sim::SimulationOutput out = sim::simulate(s, sim_options);
   const RunData data{s, out.mailboxes, out.queue, out.recording};
-  const Plan plan = make_plan(data, plan_options);
+  Plan plan = make_plan(data, plan_options);
+  if (interval) {
+    for (PlanWave& w : plan.waves)
+      w.finish_chance = finish_chance(*interval, w.first_start, w.predicted_end, w.window.to.value);
+  }
   const std::string dir = o.out_dir.empty() ? "results/" + s.name : o.out_dir;
   for (const auto& [name, content] :
        {std::pair<std::string, std::string>{"plan.csv", plan_csv(data, plan)},
@@ -82,10 +130,11 @@ int run_plan(const PlanCommandOptions& o) {
     const CivilTime to = civil_at(s.start, w.window.to.value);
     const CivilTime end = civil_at(s.start, w.predicted_end);
     std::cout << fmt::format(
-        "  wave {:<3} {} to {}  {:>6} mailboxes  {:>10}  predicted end {}  {}\n", w.number,
+        "  wave {:<3} {} to {}  {:>6} mailboxes  {:>10}  predicted end {}  {}{}\n", w.number,
         from.iso().substr(0, 16), to.iso().substr(0, 16), w.mailboxes,
         units::format_bytes(Bytes{w.bytes}), end.iso().substr(0, 16),
-        spare_text(w.window.to.value - w.predicted_end));
+        spare_text(w.window.to.value - w.predicted_end),
+        w.finish_chance ? fmt::format("  chance to finish {:.1f} %", *w.finish_chance * 100) : "");
   }
   if (plan.unplanned > 0)
     std::cout << fmt::format(
@@ -99,6 +148,12 @@ int run_plan(const PlanCommandOptions& o) {
         "  margin    {} mailboxes moved to a later wave (their times there are estimates: "
         "plan.csv predicted_by=margin)\n",
         by_margin);
+  if (interval)
+    std::cout << fmt::format(
+        "  chance    from the calibrated {:g} % interval {} .. {} of the whole migration "
+        "(waves.csv finish_chance; docs/outputs.md)\n",
+        interval->level * 100, units::format_duration(Seconds{interval->low_s}),
+        units::format_duration(Seconds{interval->high_s}));
   std::cout << fmt::format("  results   {}/ (plan.csv, waves.csv, plan.ps1)\n", dir);
   return kExitOk;
 }
@@ -123,6 +178,10 @@ Command add_plan_command(CLI::App& app) {
                   "(default 0 %: the simulated waves)")
       ->check(
           CLI::Validator([](std::string& text) { return margin_error(text, nullptr); }, "SHARE"));
+  cmd->add_option("--calibration", o->calibration,
+                  "fit.json of `coexlab calibrate` (or the directory it wrote): waves.csv then "
+                  "gives each wave's chance of finishing inside its window, from the fit's "
+                  "interval (the scenario must carry the fitted constants)");
   cmd->add_option("--set", o->sets,
                   "override a key: PATH=VALUE, e.g. migration.max_threads=8 (repeatable)")
       ->allow_extra_args(false);

@@ -38,6 +38,18 @@
 // variant ends and rewrites the file in variant order at the end; --resume takes the rows
 // already there as evaluated (the same command line is assumed).
 //
+// Monte Carlo over seeds (--seeds N or A-B, as whatif's): every variant is run with each
+// seed, as a last, fastest `seed` axis, and the target may ask for a share of seeds:
+// `--target 'migration.duration <= 60 h in 90 % of seeds'` (`CHECK in P % of seeds`, 0 < P
+// <= 100; without the clause, 100 %). A variant meets it when the share of its seeds that
+// meet the check (as above, per run) is at least P. Its lower bound is taken per seed: the
+// variant is pruned (none of its seeds simulated) when the seeds whose bound does not
+// exclude them are fewer than P of all. Rounds take whole variants, so rows do not depend on
+// --jobs either. DIR/size.csv holds one row per run (with a `seed` column, run index as
+// variant_index); DIR/size-seeds.csv and stdout one row per variant: its cost, the share of
+// seeds meeting the check (`target_share`), meets_target, pruned, and the spread of its
+// duration (the columns of whatif-seeds.csv).
+//
 // Output: the rows in variant order, then a line naming the cheapest variant that meets the
 // target (its --vary values and cost) or saying that none does; both exit 0. --json prints
 // only the rows. A --vary path that does not exist is exit 2, a value (or a combination of
@@ -55,6 +67,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "atomic_file.hpp"
 #include "check_eval.hpp"
 #include "checks.hpp"
 #include "cli.hpp"
@@ -66,6 +79,7 @@
 #include "overrides.hpp"
 #include "resolved.hpp"
 #include "rules.hpp"
+#include "seed_stats.hpp"
 #include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
@@ -79,6 +93,7 @@ struct SizeOptions {
   SweepCommandOptions sweep;
   std::string target;
   std::vector<std::string> vary;
+  std::string seeds;  // --seeds N (seeds 1..N) or A-B (A..B)
 };
 
 // The simulator computes in floating point and the bound is exact arithmetic: a variant is
@@ -147,9 +162,53 @@ std::string values_text(const Variant& v, size_t base_sets) {
   return out;
 }
 
+// With --seeds, the columns of DIR/size-seeds.csv: one row per variant over its seeds.
+std::vector<std::string> size_seed_columns(const std::vector<Axis>& axes) {
+  std::vector<std::string> columns{"variant_index"};
+  for (const Axis& a : axes) columns.push_back(a.path);
+  for (const char* c : {"cost", "cost_basis", "meets_target", "target_share", "pruned"})
+    columns.emplace_back(c);
+  for (const std::string& c : seed_stats_columns()) columns.push_back(c);
+  return columns;
+}
+
+// The rows of size-seeds.csv for the `reported` variants, whose runs are `runs` in order.
+std::vector<ojson> size_seed_rows(const std::vector<Axis>& axes,
+                                  const std::vector<size_t>& reported, size_t n_seeds,
+                                  const std::vector<ojson>& runs, double share,
+                                  const std::function<std::optional<double>(size_t)>& share_of) {
+  std::vector<ojson> out;
+  for (size_t r = 0; r < reported.size(); ++r) {
+    const ojson& first = runs[r * n_seeds];
+    ojson row{{"variant_index", reported[r]}};
+    for (const Axis& a : axes) row[a.path] = first[a.path];
+    row["cost"] = first["cost"];
+    row["cost_basis"] = first["cost_basis"];
+    const double met = share_of(reported[r]).value_or(0);
+    row["meets_target"] = met >= share - kRounding;
+    row["target_share"] = met;
+    row["pruned"] = first["pruned"];
+    seed_stats_fields(runs, r * n_seeds, n_seeds, row);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 int size(const SizeOptions& o) {
   // The target first: a bad expression is a usage error before anything is loaded.
-  const auto parsed = parse_check(o.target);
+  const SeedShareTarget split = split_seed_share(o.target);
+  if (!split.error.empty()) {
+    std::cerr << fmt::format("coexlab: --target '{}': column {}: {}\n", o.target,
+                             split.error_offset + 1, split.error);
+    return kExitUsage;
+  }
+  if (split.share && o.seeds.empty()) {
+    std::cerr << fmt::format("coexlab: --target '{}': 'in ... % of seeds' needs --seeds N\n",
+                             o.target);
+    return kExitUsage;
+  }
+  const double share = split.share.value_or(1.0);  // of a variant's seeds that must meet it
+  const auto parsed = parse_check(split.check);
   if (const CheckError* e = std::get_if<CheckError>(&parsed)) {
     std::cerr << fmt::format("coexlab: --target '{}': column {}: {}\n", o.target, e->offset + 1,
                              e->message);
@@ -161,6 +220,14 @@ int size(const SizeOptions& o) {
     std::cerr << "coexlab: " << error << '\n';
     return kExitUsage;
   }
+  // With --seeds the runs are the cross product with a last, fastest `seed` axis: variant
+  // g's seeds are runs g * n_seeds ... g * n_seeds + n_seeds - 1.
+  std::vector<Axis> run_axes = axes;
+  if (std::string error = add_seed_axis(o.seeds, run_axes); !error.empty()) {
+    std::cerr << "coexlab: " << error << '\n';
+    return kExitUsage;
+  }
+  const size_t n_seeds = o.seeds.empty() ? 1 : run_axes.back().values.size();
   // The base scenario, with its warnings printed once.
   std::optional<Scenario> base;
   if (auto code = load_for_command(o.sweep.file, o.sweep.sets, std::nullopt, base)) return *code;
@@ -174,7 +241,8 @@ int size(const SizeOptions& o) {
   }
 
   std::vector<std::vector<size_t>> picks;
-  const std::vector<Variant> variants = cross_product(o.sweep.sets, axes, &picks);
+  const std::vector<Variant> sizes = cross_product(o.sweep.sets, axes, &picks);  // the variants
+  const std::vector<Variant> variants = cross_product(o.sweep.sets, run_axes);   // their runs
   // Every variant must be a valid scenario: load them all (that also gives their costs)
   // before simulating anything.
   std::vector<Candidate> candidates(variants.size());
@@ -197,7 +265,7 @@ int size(const SizeOptions& o) {
     if (r.diagnostics.has_errors() || !r.scenario) {
       print_diagnostics(r.diagnostics);
       std::cerr << fmt::format("coexlab: --vary {} does not give a valid scenario\n",
-                               values_text(variants[i], o.sweep.sets.size()));
+                               values_text(sizes[i / n_seeds], o.sweep.sets.size()));
       return kExitInvalid;
     }
     candidates[i].variant = &variants[i];
@@ -208,7 +276,8 @@ int size(const SizeOptions& o) {
   for (size_t i = 0; i < candidates.size(); ++i) {
     Candidate& c = candidates[i];
     if (!by_costs) {
-      c.cost = double(std::accumulate(picks[i].begin(), picks[i].end(), size_t(0)));
+      const std::vector<size_t>& pick = picks[i / n_seeds];
+      c.cost = double(std::accumulate(pick.begin(), pick.end(), size_t(0)));
       continue;
     }
     const ojson resolved = resolved_scenario(*c.scenario);
@@ -224,13 +293,15 @@ int size(const SizeOptions& o) {
       c.cost += entry.per_unit * *value;
     }
   }
-  std::vector<size_t> order(candidates.size());
+  // The variants (not their runs) in cost order.
+  std::vector<size_t> order(sizes.size());
   std::iota(order.begin(), order.end(), size_t(0));
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return candidates[a].cost < candidates[b].cost; });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return candidates[a * n_seeds].cost < candidates[b * n_seeds].cost;
+  });
 
   std::vector<std::string> columns{"variant_index", "status", "error"};
-  for (const Axis& a : axes) columns.push_back(a.path);
+  for (const Axis& a : run_axes) columns.push_back(a.path);
   for (const char* c :
        {"cost", "cost_basis", "meets_target", "pruned", "target_value", "duration_s",
         "lower_bound_s", "bottleneck", "completed", "run_lower_bound_s", "static_lower_bound_s"}) {
@@ -245,8 +316,8 @@ int size(const SizeOptions& o) {
   const auto row_start = [&](size_t i, const VariantResult& r) {
     ojson row = row_header(r);
     const Variant& v = variants[i];
-    for (size_t k = 0; k < axes.size(); ++k)
-      row[axes[k].path] = v.sets[o.sweep.sets.size() + k].substr(axes[k].path.size() + 1);
+    for (size_t k = 0; k < run_axes.size(); ++k)
+      row[run_axes[k].path] = v.sets[o.sweep.sets.size() + k].substr(run_axes[k].path.size() + 1);
     if (by_costs)
       row["cost"] = candidates[i].cost;
     else
@@ -277,30 +348,62 @@ int size(const SizeOptions& o) {
     row["static_lower_bound_s"] = nullptr;
     return row;
   };
-  // A pruned row when the variant's lower bound proves it cannot meet the target.
-  const auto try_prune = [&](size_t i) -> std::optional<ojson> {
+  // The static bound of run i, when the target is prunable and the run has moves.
+  const auto static_bound = [&](size_t i) -> std::optional<LowerBound> {
     if (!prunable) return std::nullopt;
-    const Scenario& s = *candidates[i].scenario;
-    const std::vector<Mailbox> mailboxes = generate_mailboxes(s);
-    const std::vector<MoveRequest> queue = build_move_queue(s, mailboxes);
+    const Scenario& sc = *candidates[i].scenario;
+    const std::vector<Mailbox> mailboxes = generate_mailboxes(sc);
+    const std::vector<MoveRequest> queue = build_move_queue(sc, mailboxes);
     if (queue.empty()) return std::nullopt;
-    const LowerBound bound = migration_lower_bound({s, mailboxes, queue, {}}, std::nullopt);
-    if (bound.finite() && bound.duration_s * (1 - kRounding) - 1e-6 <= target.value)
-      return std::nullopt;
-    VariantResult r;
-    r.index = int(i);
-    r.status = "ok";
-    ojson row = row_start(i, r);
-    row["meets_target"] = false;
-    row["pruned"] = true;
-    row["target_value"] = nullptr;
-    row["duration_s"] = nullptr;
-    row["lower_bound_s"] = bound.finite() ? ojson(bound.duration_s) : ojson(nullptr);
-    row["bottleneck"] = bound.binding;
-    row["completed"] = nullptr;
-    row["run_lower_bound_s"] = nullptr;
-    row["static_lower_bound_s"] = row["lower_bound_s"];
-    return row;
+    return migration_lower_bound({sc, mailboxes, queue, {}}, std::nullopt);
+  };
+  const auto excluded = [&](const LowerBound& bound) {
+    return !bound.finite() || bound.duration_s * (1 - kRounding) - 1e-6 > target.value;
+  };
+  // Pruned rows for every run of variant g when the seeds its bound does not exclude are
+  // fewer than `share` of them (without --seeds: when the bound excludes the variant).
+  const auto try_prune = [&](size_t g) -> std::optional<std::vector<ojson>> {
+    std::vector<std::optional<LowerBound>> bounds;
+    size_t possible = 0;
+    for (size_t k = 0; k < n_seeds; ++k) {
+      bounds.push_back(static_bound(g * n_seeds + k));
+      if (!bounds.back() || !excluded(*bounds.back())) ++possible;
+    }
+    if (double(possible) >= share * double(n_seeds) - kRounding) return std::nullopt;
+    std::vector<ojson> out;
+    for (size_t k = 0; k < n_seeds; ++k) {
+      VariantResult r;
+      r.index = int(g * n_seeds + k);
+      r.status = "ok";
+      ojson row = row_start(size_t(r.index), r);
+      const std::optional<LowerBound>& bound = bounds[k];  // none: a seed without moves
+      row["meets_target"] = false;
+      row["pruned"] = true;
+      row["target_value"] = nullptr;
+      row["duration_s"] = nullptr;
+      row["lower_bound_s"] = bound && bound->finite() ? ojson(bound->duration_s) : ojson(nullptr);
+      row["bottleneck"] = bound ? ojson(bound->binding) : ojson(nullptr);
+      row["completed"] = nullptr;
+      row["run_lower_bound_s"] = nullptr;
+      row["static_lower_bound_s"] = row["lower_bound_s"];
+      out.push_back(std::move(row));
+    }
+    return out;
+  };
+  // The share of variant g's seeds that meet the target, once all its runs have rows.
+  std::map<int, ojson> rows;  // evaluated runs, by variant_index (the run's)
+  const auto target_share = [&](size_t g) -> std::optional<double> {
+    size_t met = 0;
+    for (size_t k = 0; k < n_seeds; ++k) {
+      auto it = rows.find(int(g * n_seeds + k));
+      if (it == rows.end()) return std::nullopt;
+      met += it->second["meets_target"] == true ? 1 : 0;
+    }
+    return double(met) / double(n_seeds);
+  };
+  const auto group_meets = [&](size_t g) {
+    const auto got = target_share(g);
+    return got && *got >= share - kRounding;
   };
 
   SweepOutput output(o.sweep.out_dir, "size", table, o.sweep.resume);
@@ -315,32 +418,42 @@ int size(const SizeOptions& o) {
   so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-size-{}", ::getpid())).string();
   so.progress = ::isatty(STDERR_FILENO) != 0;
 
-  // Under --mpi a round is one variant per worker rank (the rows do not depend on it).
+  // Under --mpi a round is one run per worker rank (the rows do not depend on it); a round
+  // takes whole variants, all their seeds.
   const size_t round_size = size_t(std::max(1, mpi_workers() > 0 ? mpi_workers() : o.sweep.jobs));
-  std::map<int, ojson> rows;  // evaluated variants, by variant_index
   std::optional<size_t> answer;
   size_t walked = 0;  // variants of `order` taken so far
   while (walked < order.size() && !answer) {
-    // One round: the next --jobs cheapest variants that need a simulation, and the pruned or
-    // resumed ones before them.
+    // One round: the next cheapest variants until --jobs runs need a simulation, and the
+    // pruned or resumed ones before them.
     std::vector<Variant> todo;
     const size_t round_start = walked;
     bool resumed_meets = false;
     while (walked < order.size() && todo.size() < round_size && !resumed_meets) {
-      const size_t i = order[walked++];
-      if (auto it = output.finished().find(int(i)); it != output.finished().end()) {
-        ojson row;
-        for (const std::string& c : table.columns()) {
-          auto cell = it->second.find(c);
-          row[c] = cell == it->second.end() ? ojson(nullptr) : cell_to_json(cell->second);
+      const size_t g = order[walked++];
+      std::vector<size_t> missing;  // runs of g with no row yet
+      for (size_t i = g * n_seeds; i < (g + 1) * n_seeds; ++i) {
+        if (auto it = output.finished().find(int(i)); it != output.finished().end()) {
+          ojson row;
+          for (const std::string& c : table.columns()) {
+            auto cell = it->second.find(c);
+            row[c] = cell == it->second.end() ? ojson(nullptr) : cell_to_json(cell->second);
+          }
+          rows[int(i)] = std::move(row);
+        } else {
+          missing.push_back(i);
         }
-        resumed_meets = row["meets_target"] == true;
-        rows[int(i)] = std::move(row);
-      } else if (auto pruned = try_prune(i)) {
-        append(*pruned);
-        rows[int(i)] = std::move(*pruned);
+      }
+      if (missing.empty()) {
+        resumed_meets = group_meets(g);
+      } else if (auto pruned = try_prune(g)) {
+        for (size_t i : missing) {
+          ojson& row = (*pruned)[i - g * n_seeds];
+          append(row);
+          rows[int(i)] = std::move(row);
+        }
       } else {
-        todo.push_back(variants[i]);
+        for (size_t i : missing) todo.push_back(variants[i]);
       }
     }
     if (!todo.empty()) {
@@ -351,7 +464,7 @@ int size(const SizeOptions& o) {
       });
     }
     for (size_t k = round_start; k < walked && !answer; ++k) {
-      if (rows.at(int(order[k]))["meets_target"] == true) answer = k;
+      if (group_meets(order[k])) answer = k;
     }
   }
   // Rows up to the answer in cost order, reported in variant order.
@@ -359,26 +472,43 @@ int size(const SizeOptions& o) {
   std::vector<size_t> reported(order.begin(), order.begin() + long(kept));
   std::sort(reported.begin(), reported.end());
   std::vector<ojson> final_rows;
-  final_rows.reserve(reported.size());
-  for (size_t i : reported) final_rows.push_back(rows.at(int(i)));
+  final_rows.reserve(reported.size() * n_seeds);
+  for (size_t g : reported) {
+    for (size_t i = g * n_seeds; i < (g + 1) * n_seeds; ++i) final_rows.push_back(rows.at(int(i)));
+  }
   if (std::string err = output.finish(final_rows); !err.empty())
     std::cerr << "coexlab: " << err << '\n';
 
-  print_rows(o.sweep, table, final_rows);
+  if (o.seeds.empty()) {
+    print_rows(o.sweep, table, final_rows);
+  } else {
+    const RowTable seed_table(size_seed_columns(axes));
+    const std::vector<ojson> spread =
+        size_seed_rows(axes, reported, n_seeds, final_rows, share, target_share);
+    if (!o.sweep.out_dir.empty()) {
+      const std::string path = (fs::path(o.sweep.out_dir) / "size-seeds.csv").string();
+      if (std::string err = write_file_atomically(path, seed_table.csv(spread)); !err.empty()) {
+        std::cerr << "coexlab: " << err << '\n';
+        return kExitInternal;
+      }
+    }
+    print_rows(o.sweep, seed_table, spread);
+  }
   if (o.sweep.json) return kExitOk;
   size_t pruned = 0;
-  for (const ojson& r : final_rows) pruned += r["pruned"] == true ? 1 : 0;
+  for (size_t g : reported) pruned += rows.at(int(g * n_seeds))["pruned"] == true ? 1 : 0;
   const std::string basis =
       by_costs ? "from the scenario's costs: section" : "the position of the values given";
   std::cout << fmt::format(
-      "searched {} of {} variants cheapest first (cost: {}): {} simulated, {} pruned by the "
+      "searched {} of {} variants cheapest first (cost: {}): {} simulated{}, {} pruned by the "
       "lower bound\n",
-      kept, variants.size(), basis, kept - pruned, pruned);
+      kept, sizes.size(), basis, kept - pruned,
+      o.seeds.empty() ? "" : fmt::format(" ({} seeds each)", n_seeds), pruned);
   if (answer) {
-    const size_t i = order[*answer];
+    const size_t g = order[*answer];
     std::cout << fmt::format("cheapest variant meeting '{}': variant {}: {} (cost {:g})\n",
-                             o.target, i, values_text(variants[i], o.sweep.sets.size()),
-                             candidates[i].cost);
+                             o.target, g, values_text(sizes[g], o.sweep.sets.size()),
+                             candidates[g * n_seeds].cost);
   } else {
     std::cout << fmt::format("no variant meets '{}'\n", o.target);
   }
@@ -397,13 +527,17 @@ Command add_size_command(CLI::App& app) {
   add_sweep_options(cmd, o->sweep);
   cmd->add_option("--target", o->target,
                   "one check the variant must pass, e.g. 'migration.duration <= 60 h' "
-                  "(docs/checks.md); the migration must also complete")
+                  "(docs/checks.md); the migration must also complete; with --seeds, "
+                  "'CHECK in P % of seeds'")
       ->required();
   cmd->add_option("--vary", o->vary,
                   "PATH=V1,V2,... (values split on commas outside brackets; repeatable), e.g. "
                   "'links.HQ-Branch.bandwidth=10 Mbps,20 Mbps'")
       ->required()
       ->allow_extra_args(false);
+  cmd->add_option("--seeds", o->seeds,
+                  "Monte Carlo: run every variant with seeds 1..N (or A-B); the target may then "
+                  "ask for a share of seeds, e.g. 'migration.duration <= 60 h in 90 % of seeds'");
   return {cmd, [o] { return size(*o); }};
 }
 

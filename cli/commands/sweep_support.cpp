@@ -2,11 +2,14 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include "overrides.hpp"
+#include "seed_stats.hpp"
 #include "summary.hpp"
 
 namespace coexlab {
@@ -71,6 +74,55 @@ std::vector<Variant> cross_product(const std::vector<std::string>& base,
     if (k == 0) break;
   }
   return variants;
+}
+
+std::string add_seed_axis(const std::string& text, std::vector<Axis>& axes) {
+  if (text.empty()) return {};
+  for (const Axis& a : axes) {
+    if (a.path == "seed") return "--seeds and --vary seed=... both vary the seed: give one";
+  }
+  long long a = 1, b = 0;
+  char dash = 0;
+  std::istringstream in(text);
+  if (text.find('-') == std::string::npos) {
+    in >> b;
+  } else {
+    in >> a >> dash >> b;
+  }
+  if (!in || !in.eof() || a < 0 || b < a || b - a >= 100000) {
+    return fmt::format(
+        "--seeds '{}': expected a count N (seeds 1..N) or a range A-B, "
+        "0 <= A <= B, at most 100000 seeds",
+        text);
+  }
+  Axis& axis = axes.emplace_back();
+  axis.path = "seed";
+  for (long long k = a; k <= b; ++k) axis.values.push_back(std::to_string(k));
+  return {};
+}
+
+const std::vector<std::string>& seed_stats_columns() {
+  static const std::vector<std::string> columns{"seeds",           "completed_share",
+                                                "duration_mean_s", "duration_p5_s",
+                                                "duration_p50_s",  "duration_p95_s"};
+  return columns;
+}
+
+void seed_stats_fields(const std::vector<ojson>& runs, size_t first, size_t n, ojson& row) {
+  std::vector<std::optional<double>> durations;
+  for (size_t k = first; k < first + n; ++k) {
+    const ojson& r = runs[k];
+    const bool done = r["status"] == "ok" && r["completed"] == true && r["duration_s"].is_number();
+    durations.push_back(done ? std::optional<double>(r["duration_s"].get<double>()) : std::nullopt);
+  }
+  const SeedStats st = seed_stats(durations);
+  const auto num = [](const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); };
+  row["seeds"] = st.seeds;
+  row["completed_share"] = st.completed_share;
+  row["duration_mean_s"] = num(st.mean_s);
+  row["duration_p5_s"] = num(st.p5_s);
+  row["duration_p50_s"] = num(st.p50_s);
+  row["duration_p95_s"] = num(st.p95_s);
 }
 
 ojson row_header(const VariantResult& r) {

@@ -44,6 +44,19 @@ std::vector<Variant> cross_product(const std::vector<std::string>& base,
                                    const std::vector<Axis>& axes,
                                    std::vector<std::vector<size_t>>* picks = nullptr);
 
+// Monte Carlo over seeds (`whatif --seeds`, `size --seeds`): --seeds N (seeds 1..N) or A-B
+// (A..B) appended to `axes` as a `seed` axis, the last, fastest one, so that one variant's
+// runs are consecutive; nothing when `text` is empty. Returns "" or the usage error.
+std::string add_seed_axis(const std::string& text, std::vector<Axis>& axes);
+
+// The columns that seed_stats_fields fills, in order.
+const std::vector<std::string>& seed_stats_columns();
+// The spread over `n` consecutive run rows from `first` (status, completed, duration_s):
+// seeds, completed_share, duration_mean_s, duration_p5_s, duration_p50_s, duration_p95_s
+// set in `row` (analysis/seed_stats.hpp).
+void seed_stats_fields(const std::vector<nlohmann::ordered_json>& runs, size_t first, size_t n,
+                       nlohmann::ordered_json& row);
+
 // Runs `variants` (skipping those finished in DIR/COMMAND.csv when resuming), turns each
 // result into a row with `make_row`, appends rows durably as they finish, rewrites the file
 // in variant order, and returns the rows in variant order.

@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -14,7 +13,6 @@
 #include "command.hpp"
 #include "overrides.hpp"
 #include "report.hpp"
-#include "seed_stats.hpp"
 #include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
@@ -29,51 +27,15 @@ struct WhatifOptions {
   std::string seeds;  // --seeds N (seeds 1..N) or A-B (A..B)
 };
 
-// --seeds N or A-B as the values of a `seed` axis; "" or the usage error.
-std::string seed_axis(const std::string& text, Axis& axis) {
-  long long a = 1, b = 0;
-  char dash = 0;
-  std::istringstream in(text);
-  if (text.find('-') == std::string::npos) {
-    in >> b;
-  } else {
-    in >> a >> dash >> b;
-  }
-  if (!in || !in.eof() || a < 0 || b < a || b - a >= 100000) {
-    return fmt::format(
-        "--seeds '{}': expected a count N (seeds 1..N) or a range A-B, "
-        "0 <= A <= B, at most 100000 seeds",
-        text);
-  }
-  axis.path = "seed";
-  for (long long k = a; k <= b; ++k) axis.values.push_back(std::to_string(k));
-  return {};
-}
-
 // Per variant of the other axes, the spread over its seeds (the seed axis is the last,
 // fastest one, so a variant's runs are consecutive rows): DIR/whatif-seeds.csv and stdout.
 std::vector<ojson> seed_rows(const std::vector<Axis>& axes, const std::vector<ojson>& runs) {
   const size_t n = axes.back().values.size();
   std::vector<ojson> out;
   for (size_t first = 0; first + n <= runs.size(); first += n) {
-    std::vector<std::optional<double>> durations;
-    for (size_t k = first; k < first + n; ++k) {
-      const ojson& r = runs[k];
-      const bool done =
-          r["status"] == "ok" && r["completed"] == true && r["duration_s"].is_number();
-      durations.push_back(done ? std::optional<double>(r["duration_s"].get<double>())
-                               : std::nullopt);
-    }
-    const SeedStats st = seed_stats(durations);
-    const auto num = [](const std::optional<double>& v) { return v ? ojson(*v) : ojson(nullptr); };
     ojson row{{"variant_index", int(first / n)}};
     for (size_t i = 0; i + 1 < axes.size(); ++i) row[axes[i].path] = runs[first][axes[i].path];
-    row["seeds"] = st.seeds;
-    row["completed_share"] = st.completed_share;
-    row["duration_mean_s"] = num(st.mean_s);
-    row["duration_p5_s"] = num(st.p5_s);
-    row["duration_p50_s"] = num(st.p50_s);
-    row["duration_p95_s"] = num(st.p95_s);
+    seed_stats_fields(runs, first, n, row);
     out.push_back(std::move(row));
   }
   return out;
@@ -81,17 +43,11 @@ std::vector<ojson> seed_rows(const std::vector<Axis>& axes, const std::vector<oj
 
 int whatif(const WhatifOptions& o) {
   std::vector<Axis> axes;
-  if (std::string error = parse_axes(o.vary, axes); !error.empty()) {
+  std::string error = parse_axes(o.vary, axes);
+  if (error.empty()) error = add_seed_axis(o.seeds, axes);
+  if (!error.empty()) {
     std::cerr << "coexlab: " << error << '\n';
     return kExitUsage;
-  }
-  if (!o.seeds.empty()) {
-    Axis seeds;
-    if (std::string error = seed_axis(o.seeds, seeds); !error.empty()) {
-      std::cerr << "coexlab: " << error << '\n';
-      return kExitUsage;
-    }
-    axes.push_back(seeds);
   }
   if (axes.empty()) {
     std::cerr << "coexlab: whatif needs --vary or --seeds\n";
@@ -160,9 +116,7 @@ int whatif(const WhatifOptions& o) {
   // With --seeds: the runs are in DIR/whatif.csv, the spread per variant on stdout.
   std::vector<std::string> seed_columns{"variant_index"};
   for (size_t i = 0; i + 1 < axes.size(); ++i) seed_columns.push_back(axes[i].path);
-  for (const char* c : {"seeds", "completed_share", "duration_mean_s", "duration_p5_s",
-                        "duration_p50_s", "duration_p95_s"})
-    seed_columns.emplace_back(c);
+  for (const std::string& c : seed_stats_columns()) seed_columns.push_back(c);
   const RowTable seed_table(seed_columns);
   const std::vector<ojson> spread = seed_rows(axes, rows);
   if (!o.sweep.out_dir.empty()) {

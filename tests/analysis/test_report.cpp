@@ -322,6 +322,29 @@ TEST(ReportHtml, RanksBottlenecksByGainWhenGiven) {
   EXPECT_LT(disk, cpu);
 }
 
+TEST(ReportHtml, SaysWhichRankingItShowsAndTakesTheSimulatedOneInPlace) {
+  Fixture f(2, 1);
+  f.attempt(0, 1, 0, kHour, MoveState::moved);
+  const std::string estimated = report_html(f.run());
+  EXPECT_NE(estimated.find("<h2>Bottleneck ranking (estimated)</h2>"), std::string::npos);
+  EXPECT_EQ(estimated.find("(simulated)"), std::string::npos);
+  const std::string simulated = with_simulated_ranking(estimated, {{{"factor", "EX03/cpu"},
+                                                                    {"change", "twice the clock"},
+                                                                    {"status", "ok"},
+                                                                    {"gain_s", "60"},
+                                                                    {"gain_fraction", "0.01"},
+                                                                    {"duration_s", "5940"}}});
+  EXPECT_NE(simulated.find("<h2>Bottleneck ranking (simulated)</h2>"), std::string::npos);
+  EXPECT_EQ(simulated.find("(estimated)"), std::string::npos);
+  EXPECT_NE(simulated.find("<td>EX03/cpu</td><td>twice the clock</td>"), std::string::npos);
+  // The rest of the page is untouched: everything before the section, and the tail after it.
+  const size_t cut = estimated.find("<h2>Bottleneck ranking");
+  EXPECT_EQ(simulated.substr(0, cut), estimated.substr(0, cut));
+  const std::string tail = estimated.substr(estimated.find("<!-- /coexlab:ranking -->"));
+  EXPECT_EQ(simulated.substr(simulated.size() - tail.size()), tail);
+  EXPECT_EQ(with_simulated_ranking("<html>no ranking</html>", {}), "");
+}
+
 // A field-case-sized run: 50,000 attempts on 16 threads over about 30 days (~13 min each:
 // under a pixel), a failure every 50th, six busy resources sampled every 5 min, one growing
 // log space with dismounts, 1,000 failure events. The Gantt holds at most one element per

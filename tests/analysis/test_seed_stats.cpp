@@ -42,3 +42,38 @@ TEST(SeedStats, ARunThatDidNotCompleteCountsAsInfinitelyLong) {
   EXPECT_FALSE(none.p5_s);
   EXPECT_DOUBLE_EQ(none.completed_share, 0);
 }
+
+TEST(SeedShareTarget, TheClauseGivesTheShareAndLeavesTheCheck) {
+  const auto t = coexlab::split_seed_share("migration.duration <= 60 h in 90 % of seeds");
+  EXPECT_EQ(t.error, "");
+  EXPECT_EQ(t.check, "migration.duration <= 60 h");
+  ASSERT_TRUE(t.share);
+  EXPECT_DOUBLE_EQ(*t.share, 0.9);
+  EXPECT_DOUBLE_EQ(*coexlab::split_seed_share("migration.duration<=60 h in 100% of seeds").share,
+                   1.0);
+  EXPECT_DOUBLE_EQ(*coexlab::split_seed_share("x <= 1 in 12.5 % of seeds").share, 0.125);
+}
+
+TEST(SeedShareTarget, WithoutTheClauseTheTextIsTheCheck) {
+  const auto t = coexlab::split_seed_share("resource(link/in-out).peak_utilisation < 80 %");
+  EXPECT_EQ(t.error, "");
+  EXPECT_FALSE(t.share);
+  EXPECT_EQ(t.check, "resource(link/in-out).peak_utilisation < 80 %");
+}
+
+TEST(SeedShareTarget, ABadClauseSaysWhereAndWhy) {
+  for (const char* bad :
+       {"migration.duration <= 60 h in 90 seeds", "migration.duration <= 60 h in 90 % of runs",
+        "migration.duration <= 60 h in ninety % of seeds",
+        "migration.duration <= 60 h in 90 % of seeds extra"}) {
+    const auto t = coexlab::split_seed_share(bad);
+    EXPECT_NE(t.error.find("expected 'in P % of seeds'"), std::string::npos) << bad;
+    EXPECT_EQ(t.error_offset, 27u) << bad;
+    EXPECT_FALSE(t.share);
+  }
+  for (const char* bad : {"migration.duration <= 60 h in 0 % of seeds",
+                          "migration.duration <= 60 h in 101 % of seeds"}) {
+    const auto t = coexlab::split_seed_share(bad);
+    EXPECT_NE(t.error.find("more than 0 % and at most 100 %"), std::string::npos) << bad;
+  }
+}

@@ -178,6 +178,14 @@ def main():
     elif CASE == "size":
         same_rows("size", ["size", hairpin, "--target", "migration.duration <= 30 d", "--vary",
                            "migration.max_threads=1,2,4,8"], "size.csv")
+    elif CASE == "size_seeds":
+        # Rounds of whole variants (all their seeds) over the ranks: the runs and the spread.
+        same_rows("size", ["size", hairpin, "--target",
+                           "migration.duration <= 30 d in 50 % of seeds", "--vary",
+                           "migration.max_threads=1,2,4,8", "--seeds", "3"], "size.csv")
+        here, there = os.path.join(WORK, "here"), os.path.join(WORK, "mpi")
+        if read(os.path.join(here, "size-seeds.csv")) != read(os.path.join(there, "size-seeds.csv")):
+            fail("size --seeds: size-seeds.csv differs under MPI")
     elif CASE == "bottlenecks":
         same_rows("bottlenecks", ["bottlenecks", scenario(300)], "bottlenecks.csv")
     elif CASE == "bench":

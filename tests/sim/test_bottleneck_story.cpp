@@ -85,6 +85,17 @@ std::string expect_one_story(const std::string& yaml) {
   EXPECT_NE(page.find("Bottleneck ranking"), std::string::npos);
   EXPECT_NE(page.find(first), std::string::npos);
   EXPECT_NE(page.find("Advice"), std::string::npos);
+  // DIR/report.html: the baseline run's page with the simulated ranking, labelled so, in place
+  // of the estimate; the top factor heads it.
+  const std::string report = read_text(dir.path() / "ranking" / "report.html");
+  const size_t ranking = report.find("<h2>Bottleneck ranking (simulated)</h2>");
+  EXPECT_NE(ranking, std::string::npos);
+  EXPECT_EQ(report.find("Bottleneck ranking (estimated)"), std::string::npos);
+  EXPECT_NE(report.find("Simulated by <code>coexlab bottlenecks</code>"), std::string::npos);
+  EXPECT_NE(report.find("coexlab report"), std::string::npos);
+  const size_t table = report.find("<table>", ranking);
+  EXPECT_EQ(report.find("<td>", table), report.find("<td>" + first, table))
+      << "the first row is the top factor " << first;
   return named;
 }
 

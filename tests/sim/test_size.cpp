@@ -21,48 +21,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "size_scenario.hpp"
 #include "sweep.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string scenario_yaml(const std::string& costs) {
-  return fmt::format(R"(
-scenario: size
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: 10 Gbps, latency: 0 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: 10 Gbps, latency: 0 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: 10 Mbps, latency: 30 ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB, mailboxes: {{ count: 2, size: 1 GB }} }} ]
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB }} ]
-workload: none
-migration:
-  mover: NEW
-  max_threads: 1
-  on_window_end: finish
-  windows: [ {{ from: Fri 20:00, to: Fri 20:30 }} ]
-  batches: [ {{ from: OLD/DB, to: NEW/DB }} ]
-{}
-calibration: {{ mode: ideal }}
-)",
-                     costs);
-}
+using coexlab::testing::size_scenario_yaml;
 
 constexpr double kLatency = 0.030;
 constexpr double kWeek = 7 * 86400.0;
@@ -103,7 +68,7 @@ class Size : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& costs) {
     const std::string path = (dir_ / name).string();
-    std::ofstream(path) << scenario_yaml(costs);
+    std::ofstream(path) << size_scenario_yaml(costs);
     return path;
   }
   fs::path dir_;

@@ -4,6 +4,9 @@
 // starts inside the windows, one Move-Mailbox per wave and target database with the scenario's
 // threads and bad-item limit; --margin moves mailboxes to later waves; a bad --margin is bad
 // usage (exit 2).
+#include <cmath>
+#include <ctime>
+#include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
@@ -198,6 +201,77 @@ TEST(PlanCli, MarginMovesMailboxesToLaterWaves) {
   int total = 0;
   for (size_t i = 1; i < m20.size(); ++i) total += std::stoi(m20[i][3]);
   EXPECT_EQ(total, 120);
+}
+
+// fit.json of a calibration that fitted move_chunk_size (the scenario's ideal-mode value,
+// 32 MB) on 100001 moves: t at 100000 degrees of freedom is the normal distribution to 1e-5.
+std::string fit_json(double chunk_bytes, double log_sigma) {
+  const double z = 1.6448536;  // the normal's 95th percentile: a two-sided 90 % interval
+  return fmt::format(R"({{"scenario": "two-weekends", "moves_fitted": 100001, "level": 0.9,
+    "constants": [{{"name": "move_chunk_size", "value": {}, "determined": true}}],
+    "prediction": {{"duration_s": 500000, "low_s": {}, "high_s": {}, "completed": true}}}})",
+                     chunk_bytes, 500000 * std::exp(-z * log_sigma),
+                     500000 * std::exp(z * log_sigma));
+}
+
+// Seconds from the scenario's start (2007-06-01T20:00) of a date-time it wrote.
+double seconds_at(const std::string& iso) {
+  std::tm t{};
+  std::istringstream(iso) >> std::get_time(&t, "%Y-%m-%dT%H:%M:%S");
+  std::tm start{};
+  std::istringstream("2007-06-01T20:00:00") >> std::get_time(&start, "%Y-%m-%dT%H:%M:%S");
+  return std::difftime(timegm(&t), timegm(&start));
+}
+
+TEST(PlanCli, CalibrationGivesEachWaveItsChanceOfFinishing) {
+  TempDir dir("coexlab-plan-chance");
+  const std::string file = dir.write("two-weekends.yaml", kTwoWeekends);
+  const double se = 0.05;  // 5 % relative error (on log F)
+  const std::string fit = dir.write("fit.json", fit_json(32e6, se));
+  const CliOutput r = run_cli(
+      fmt::format("plan {} --out {}/p --calibration {}", file, dir.path().string(), fit), true);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("chance to finish"), std::string::npos) << r.out;
+  const auto plan = read_csv(dir.path() / "p/plan.csv");
+  const auto waves = read_csv(dir.path() / "p/waves.csv");
+  ASSERT_EQ(waves.size(), 3u);
+  ASSERT_EQ(waves[0].size(), 9u);
+  EXPECT_EQ(waves[0][8], "finish_chance");
+  for (size_t w = 1; w < waves.size(); ++w) {
+    // The wave's first predicted start (plan.csv is in start order), its end, its window's end.
+    std::string first;
+    for (size_t i = 1; i < plan.size(); ++i) {
+      if (plan[i][0] == waves[w][0] && first.empty()) first = plan[i][8];
+    }
+    const double start = seconds_at(first), end = seconds_at(waves[w][5]),
+                 window_end = seconds_at(waves[w][2]);
+    // P(F <= allowed / elapsed), log F ~ normal(0, se): Phi(ln(ratio) / se).
+    const double expected =
+        0.5 * std::erfc(-std::log((window_end - start) / (end - start)) / se / std::sqrt(2.0));
+    EXPECT_NEAR(std::stod(waves[w][8]), expected, 2e-4) << "wave " << w;
+  }
+  EXPECT_LT(std::stod(waves[1][8]), 0.5) << "wave 1 overruns its window";
+  EXPECT_GT(std::stod(waves[2][8]), 0.5);
+
+  // Without --calibration the column is there, empty.
+  ASSERT_EQ(run_cli(fmt::format("plan {} --out {}/q --quiet", file, dir.path().string())).code, 0);
+  const auto plain = read_csv(dir.path() / "q/waves.csv");
+  ASSERT_EQ(plain[1].size(), 9u);
+  EXPECT_EQ(plain[1][8], "");
+
+  // A fit of other constants than the scenario's: the interval is not for this plan.
+  const std::string other = dir.write("other.json", fit_json(40e6, se));
+  const CliOutput bad = run_cli(
+      fmt::format("plan {} --out {}/x --calibration {}", file, dir.path().string(), other), true);
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("calibration.move_chunk_size = 3.2e+07, the fit 4e+07"), std::string::npos)
+      << bad.out;
+  const std::string broken = dir.write("broken.json", "{\"level\": 0.9}");
+  EXPECT_EQ(
+      run_cli(fmt::format("plan {} --out {}/x --calibration {}", file, dir.path().string(), broken))
+          .code,
+      2);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "x" / "waves.csv"));
 }
 
 TEST(PlanCli, BadMarginIsUsageError) {
