@@ -18,6 +18,19 @@ double Rank::mean(const std::vector<double>& v) const {
   return v.empty() ? NAN : sum / double(v.size());
 }
 
+namespace {
+// Fewer incomplete cells first, then the lower mean of `score`, then the order given.
+void sort_ranks(std::vector<Rank>& ranks, std::vector<double> Rank::*score) {
+  std::stable_sort(ranks.begin(), ranks.end(), [score](const Rank& a, const Rank& b) {
+    if (a.incomplete != b.incomplete) return a.incomplete < b.incomplete;
+    const double ma = a.mean(a.*score), mb = b.mean(b.*score);
+    if (std::isnan(ma) != std::isnan(mb)) return std::isnan(mb);
+    if (!std::isnan(ma) && ma != mb) return ma < mb;
+    return a.order < b.order;
+  });
+}
+}  // namespace
+
 bool usable(const ojson& row) {
   return row.value("status", "") == "ok" && row["unmoved"].is_number() &&
          row["unmoved"].get<long long>() == 0 && row["makespan_s"].is_number();
@@ -47,6 +60,8 @@ std::vector<Rank> rank_schedulers(const std::vector<ojson>& rows,
     if (it == ranks.end()) continue;
     if (row["cancelled"].is_number()) it->cancelled += row["cancelled"].get<long long>();
     if (row["overrun_s"].is_number()) it->overrun += row["overrun_s"].get<double>();
+    if (row.contains("scheduler_cpu_s") && row["scheduler_cpu_s"].is_number())
+      it->scheduler_cpu_s += row["scheduler_cpu_s"].get<double>();
     if (!usable(row)) {
       ++it->incomplete;
       continue;
@@ -54,14 +69,19 @@ std::vector<Rank> rank_schedulers(const std::vector<ojson>& rows,
     const double b = best.at(row["scenario"].get<std::string>());
     it->normalised.push_back(b > 0 ? row["makespan_s"].get<double>() / b : 1.0);
     if (row["ratio"].is_number()) it->ratios.push_back(row["ratio"].get<double>());
+    const auto number = [&row](const char* key) {
+      return row.contains(key) && row[key].is_number();
+    };
+    if (number("bounded_slowdown_mean"))
+      it->slowdowns.push_back(row["bounded_slowdown_mean"].get<double>());
+    if (number("best_known_ratio")) it->best_known.push_back(row["best_known_ratio"].get<double>());
   }
-  std::stable_sort(ranks.begin(), ranks.end(), [](const Rank& a, const Rank& b) {
-    if (a.incomplete != b.incomplete) return a.incomplete < b.incomplete;
-    const double ma = a.mean(a.normalised), mb = b.mean(b.normalised);
-    if (std::isnan(ma) != std::isnan(mb)) return std::isnan(mb);
-    if (!std::isnan(ma) && ma != mb) return ma < mb;
-    return a.order < b.order;
-  });
+  sort_ranks(ranks, &Rank::normalised);
+  return ranks;
+}
+
+std::vector<Rank> rank_by_slowdown(std::vector<Rank> ranks) {
+  sort_ranks(ranks, &Rank::slowdowns);
   return ranks;
 }
 

@@ -20,8 +20,11 @@ struct Rank {
   int incomplete = 0;              // cells not ok, or that left mailboxes unmoved
   std::vector<double> normalised;  // makespan / the best makespan on that scenario
   std::vector<double> ratios;      // makespan / lower bound
+  std::vector<double> slowdowns;   // bounded_slowdown_mean of each complete cell
+  std::vector<double> best_known;  // makespan / the scenario's best-known order's makespan
   long long cancelled = 0;
   double overrun = 0;
+  double scheduler_cpu_s = 0;                       // summed over every cell that reported it
   double mean(const std::vector<double>& v) const;  // NaN when empty
 };
 
@@ -31,6 +34,11 @@ struct Rank {
 // every scheduler with fewer: a short makespan that leaves work undone is no win.
 std::vector<Rank> rank_schedulers(const std::vector<nlohmann::ordered_json>& rows,
                                   const std::vector<std::string>& schedulers);
+
+// The same schedulers ordered by their mean bounded slowdown (SPEC §5.7) over the cells they
+// completed: incomplete cells first, as above, then the mean (lower is better), then the
+// order given. A scheduler with no slowdown figure ranks after those with one.
+std::vector<Rank> rank_by_slowdown(std::vector<Rank> ranks);
 
 struct Regression {
   std::string scenario, scheduler, what;

@@ -175,6 +175,7 @@ nlohmann::ordered_json resolved_scenario(const Scenario& s) {
     mj["mover"] = m.mover;
     mj["max_threads"] = m.max_threads;
     mj["scheduler"] = m.scheduler;
+    if (m.order_seed) mj["order_seed"] = *m.order_seed;
     json t = json::object();
     if (m.throttles.per_source_database)
       t["per_source_database"] = *m.throttles.per_source_database;

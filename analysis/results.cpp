@@ -59,9 +59,21 @@ double percentile_nearest_rank(std::vector<double> values, double p) {
 MigrationMetrics migration_metrics(const RunData& run) {
   MigrationMetrics m;
   m.mailboxes_total = static_cast<std::int64_t>(run.queue.size());
-  std::map<int, double> downtime;  // by queue index
-  for (const MoveAttempt& a : run.recording.attempts) {
-    downtime[a.queue_index] += a.end.value - a.start.value;
+  struct Mailbox {  // one request's attempts, summed
+    double first_queued = 0, first_start = 0, last_end = 0, in_attempts = 0;
+    MoveState last = MoveState::unfinished;
+  };
+  std::map<int, Mailbox> by_queue_index;
+  for (const MoveAttempt& a : run.recording.attempts) {  // in order of their start
+    const auto [it, first] = by_queue_index.try_emplace(a.queue_index);
+    Mailbox& mb = it->second;
+    if (first) {
+      mb.first_queued = a.queued.value;
+      mb.first_start = a.start.value;
+    }
+    mb.last_end = std::max(mb.last_end, a.end.value);
+    mb.in_attempts += a.end.value - a.start.value;
+    mb.last = a.state;
     if (!m.first_start || a.start.value < *m.first_start) m.first_start = a.start.value;
     if (!m.last_end || a.end.value > *m.last_end) m.last_end = a.end.value;
     switch (a.state) {
@@ -81,17 +93,26 @@ MigrationMetrics migration_metrics(const RunData& run) {
   }
   if (m.first_start) m.duration = *m.last_end - *m.first_start;
   m.completed = m.mailboxes_moved == m.mailboxes_total;
-  if (!downtime.empty()) {
-    std::vector<double> v;
-    double sum = 0;
-    for (const auto& [q, t] : downtime) {
-      v.push_back(t);
-      sum += t;
+  if (by_queue_index.empty()) return m;
+  std::vector<double> downtime;
+  double downtime_sum = 0, wait_sum = 0, slowdown_sum = 0;
+  int ended = 0;
+  for (const auto& [q, mb] : by_queue_index) {
+    downtime.push_back(mb.in_attempts);
+    downtime_sum += mb.in_attempts;
+    wait_sum += mb.first_start - mb.first_queued;
+    if (mb.last == MoveState::moved || mb.last == MoveState::failed) {
+      const double turnaround = mb.last_end - mb.first_queued;
+      slowdown_sum += std::max(1.0, turnaround / std::max(mb.in_attempts, kSlowdownBound_s));
+      ++ended;
     }
-    m.downtime_mean = sum / double(v.size());
-    m.downtime_max = *std::max_element(v.begin(), v.end());
-    m.downtime_p95 = percentile_nearest_rank(v, 95);
   }
+  const auto n = double(downtime.size());
+  m.downtime_mean = downtime_sum / n;
+  m.downtime_max = *std::max_element(downtime.begin(), downtime.end());
+  m.downtime_p95 = percentile_nearest_rank(downtime, 95);
+  m.wait_mean = wait_sum / n;
+  if (ended > 0) m.bounded_slowdown_mean = slowdown_sum / ended;
   return m;
 }
 
@@ -342,6 +363,8 @@ json summary_json(const RunData& run, const json& checks) {
       m.downtime_mean
           ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
           : json(nullptr);
+  mig["wait_mean_s"] = opt(m.wait_mean);
+  mig["bounded_slowdown_mean"] = opt(m.bounded_slowdown_mean);
   json events = json::array();
   const auto text_or_null = [](const std::string& t) {
     return t.empty() ? json(nullptr) : json(t);

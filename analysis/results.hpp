@@ -37,7 +37,18 @@ struct MigrationMetrics {
   std::optional<double> duration;  // last_end - first_start
   // Per mailbox with at least one attempt: total offline time over its attempts.
   std::optional<double> downtime_mean, downtime_p95, downtime_max;
+  // Scheduler metrics (SPEC §5.7, docs/outputs.md). Wait: from when a mailbox was first
+  // queued (its batch's not_before, else the start) to its first attempt's start, over the
+  // mailboxes that started. Bounded slowdown: per mailbox whose last attempt ended (moved or
+  // failed), max(1, (wait + run) / max(run, kSlowdownBound)) where run is its time in attempts
+  // and wait + run its whole turnaround, last end - first queued; their mean.
+  std::optional<double> wait_mean;
+  std::optional<double> bounded_slowdown_mean;
 };
+
+// τ of the bounded slowdown: moves shorter than this count as this long, so that a
+// two-second move that waited a minute does not dominate the mean.
+inline constexpr double kSlowdownBound_s = 10;
 
 MigrationMetrics migration_metrics(const RunData& run);
 

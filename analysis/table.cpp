@@ -69,6 +69,28 @@ std::string render_table(const std::vector<TableColumn>& columns,
   return out;
 }
 
+std::string render_markdown_table(const std::vector<TableColumn>& columns,
+                                  const std::vector<std::vector<std::string>>& rows) {
+  const auto escaped = [](std::string_view cell) {
+    std::string out;
+    for (char c : cell) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  std::string head = "|", rule = "|";
+  for (const TableColumn& c : columns) {
+    head += " " + escaped(c.header) + " |";
+    rule += c.right ? "---:|" : "---|";
+  }
+  std::string out = head + '\n' + rule + '\n';
+  for (const auto& r : rows) {
+    out += '|';
+    for (size_t i = 0; i < columns.size(); ++i)
+      out += " " + (i < r.size() ? escaped(r[i]) : std::string()) + " |";
+    out += '\n';
+  }
+  return out;
+}
+
 std::string human_header(std::string_view column) {
   // A share says so: "gain_s" and "gain_fraction" must not both read "gain".
   if (ends_with(column, "_fraction") && column.size() > 9)

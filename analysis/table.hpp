@@ -25,6 +25,10 @@ struct TableColumn {
 // empty. Every line ends in '\n' and carries no trailing blank.
 std::string render_table(const std::vector<TableColumn>& columns,
                          const std::vector<std::vector<std::string>>& rows);
+// The same cells as a GitHub Markdown table (`bench --markdown`, for a pull request or a
+// paper's notes): `|` in a cell escaped, right-aligned columns marked `---:`.
+std::string render_markdown_table(const std::vector<TableColumn>& columns,
+                                  const std::vector<std::vector<std::string>>& rows);
 
 // A row value for the terminal, by its column's unit suffix: `_s` a duration, `_bytes` a size,
 // `_fraction` and `_share` a percentage; other integers with thousands separators, other

@@ -73,6 +73,10 @@ const std::vector<ResultField>& result_fields() {
       {"migration.user_downtime.max", "migration.user_downtime_s.max", FieldKind::time,
        Finality::grows},
       {"migration.window_overrun", "migration.window_overrun_s", FieldKind::time, Finality::grows},
+      {"migration.wait_mean", "migration.wait_mean_s", FieldKind::time, Finality::open},
+      // Dimensionless, so a plain number like a count.
+      {"migration.bounded_slowdown_mean", "migration.bounded_slowdown_mean", FieldKind::count,
+       Finality::open},
       {"mail_flow.messages_delivered", "mail_flow.messages_delivered", FieldKind::count,
        Finality::grows},
       {"mail_flow.latency.mean", "mail_flow.latency_s.mean", FieldKind::time, Finality::open},

@@ -1,6 +1,7 @@
 #include "dispatcher.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace coexlab {
@@ -15,14 +16,16 @@ MoveDispatcher::MoveDispatcher(const Scenario& s, const CostModel& cost,
                                const std::vector<Mailbox>& mailboxes,
                                const std::vector<MoveRequest>& queue,
                                const std::vector<Interval>& windows,
-                               std::unique_ptr<MoveScheduler> scheduler)
+                               std::unique_ptr<MoveScheduler> scheduler,
+                               const MoveEstimator* estimator)
     : s_(s),
       cost_(cost),
       mailboxes_(mailboxes),
       queue_(queue),
       windows_(windows),
       scheduler_(scheduler ? std::move(scheduler) : make_scheduler(s.migration.scheduler)),
-      estimator_(s, cost, mailboxes, queue) {
+      estimator_(estimator) {
+  if (!estimator_) estimator_ = &own_estimator_.emplace(s, cost, mailboxes, queue);
   if (!scheduler_) throw std::invalid_argument("unknown scheduler " + s.migration.scheduler);
   queued_at_s_.assign(queue.size(), Seconds{0});
   for (const MoveRequest& r : queue) {
@@ -90,8 +93,13 @@ DispatchDecision MoveDispatcher::decide(Seconds now, const ResourceView& resourc
   ctx.in_flight = in_flight_;
   ctx.threads = s_.migration.max_threads;
   ctx.resources = &resources;
-  ctx.estimates = &estimator_;
-  if (auto pick = scheduler_->pick(ctx, eligible_)) {
+  ctx.estimates = estimator_;
+  ctx.scenario = &s_;
+  ctx.cost = &cost_;
+  const auto asked = std::chrono::steady_clock::now();
+  const std::optional<int> pick = scheduler_->pick(ctx, eligible_);
+  scheduler_wall_ += std::chrono::steady_clock::now() - asked;
+  if (pick) {
     d.start = *pick;
   } else {
     for (; k < pending_.size(); ++k) {

@@ -5,6 +5,7 @@
 // per-server state in.
 #pragma once
 
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -30,9 +31,12 @@ class MoveDispatcher {
   // `mailboxes` and `queue` as built by generate_mailboxes / build_move_queue, `windows` as
   // expanded over the run: all must outlive the dispatcher. `scheduler`: nullptr takes
   // migration.scheduler from the registry (std::invalid_argument if it is unknown).
+  // `estimator`: one built over the same scenario and queue, shared (it must outlive the
+  // dispatcher); nullptr: the dispatcher builds its own.
   MoveDispatcher(const Scenario& s, const CostModel& cost, const std::vector<Mailbox>& mailboxes,
                  const std::vector<MoveRequest>& queue, const std::vector<Interval>& windows,
-                 std::unique_ptr<MoveScheduler> scheduler = nullptr);
+                 std::unique_ptr<MoveScheduler> scheduler = nullptr,
+                 const MoveEstimator* estimator = nullptr);
 
   // What to do at `now`: start the scheduler's pick among the eligible requests (the window
   // open, not_before passed, both databases mounted, no throttle over), or wait.
@@ -49,6 +53,9 @@ class MoveDispatcher {
   const std::vector<int>& in_flight() const { return in_flight_; }
   // When request `q` (last) entered the queue.
   Seconds queued_at(int q) const { return queued_at_s_[size_t(q)]; }
+  // Wall time the scheduler has spent in pick() so far (bench.csv's scheduler_cpu_s, SPEC
+  // §5.7): a measurement of this machine, never part of a reproducible result.
+  std::chrono::duration<double> scheduler_wall() const { return scheduler_wall_; }
 
  private:
   bool throttled(const MoveRequest& r) const;
@@ -60,12 +67,14 @@ class MoveDispatcher {
   const std::vector<MoveRequest>& queue_;
   const std::vector<Interval>& windows_;
   std::unique_ptr<MoveScheduler> scheduler_;
-  MoveEstimator estimator_;  // its predictions are computed only when a scheduler asks
+  std::optional<MoveEstimator> own_estimator_;  // when none is shared
+  const MoveEstimator* estimator_;  // its predictions are computed only when a scheduler asks
 
   std::vector<int> pending_;    // queue indices waiting, in queue order
   std::vector<int> in_flight_;  // queue indices running
   std::vector<int> eligible_;   // scratch
   std::vector<Seconds> queued_at_s_;
+  std::chrono::duration<double> scheduler_wall_{0};
   std::vector<std::vector<int>> db_in_flight_src_, db_in_flight_tgt_;  // by server, database
   std::vector<int> srv_in_flight_src_, srv_in_flight_tgt_;             // by server
 };

@@ -50,7 +50,9 @@ struct Limits {
   static constexpr int kMaxSites = 1'000;
   static constexpr int kMaxDatabasesPerServer = 200;
   static constexpr int kMaxThreads = 1'000;
-  static constexpr int kFastThreads = 100;  // above it, a warning with the measured cost
+  static constexpr int kFastThreads = 100;
+  static constexpr std::int64_t kMaxOrderSeed =
+      (std::int64_t{1} << 53) - 1;  // exact in JSON  // above it, a warning with the measured cost
   static constexpr double kMaxHorizonSeconds = 3650.0 * 86400;
   static constexpr double kMaxSamples = 2'000'000;  // horizon / sample_interval
   // samples x sampled resources: the values held in memory and the lines of utilisation.csv

@@ -144,6 +144,9 @@ void Loader::load_migration(const YAML::Node& n, Scenario& s) {
     m.scheduler_pos = pos(n["scheduler"]);
     if (auto sc = name(n["scheduler"], "migration scheduler")) m.scheduler = *sc;
   }
+  if (present(n["order_seed"])) {
+    m.order_seed = integer(n["order_seed"], "migration order_seed", 0, Limits::kMaxOrderSeed);
+  }
   if (present(n["throttles"])) {
     const YAML::Node t = n["throttles"];
     if (check_map(t, "migration.throttles", "migration throttles")) {

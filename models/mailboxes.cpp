@@ -30,6 +30,18 @@ double draw_size(const SizeSpec& spec, RandomStream& rng) {
   return 0;
 }
 
+// migration.order_seed: a uniformly random permutation (Fisher-Yates over our own stream,
+// the same on every machine), the queue indices renumbered so that ties break on the new
+// order. The draw depends on order_seed alone, not on the scenario's seed.
+void shuffle_queue(std::vector<MoveRequest>& queue, std::uint64_t order_seed) {
+  RandomStream rng(order_seed, "queue order");
+  for (size_t i = queue.size(); i > 1; --i) {
+    const auto j = static_cast<size_t>(rng.uniform() * double(i));
+    std::swap(queue[i - 1], queue[std::min(j, i - 1)]);
+  }
+  for (size_t i = 0; i < queue.size(); ++i) queue[i].queue_index = static_cast<int>(i);
+}
+
 }  // namespace
 
 std::string mailbox_id(const std::string& server, const std::string& database, std::int64_t index) {
@@ -143,6 +155,7 @@ std::vector<MoveRequest> build_move_queue(const Scenario& s,
       queue.push_back(r);
     }
   }
+  if (s.migration.order_seed) shuffle_queue(queue, std::uint64_t(*s.migration.order_seed));
   return queue;
 }
 

@@ -45,7 +45,8 @@ struct MoveRequest {
   Seconds not_before{0};  // earliest start (batch not_before, or 0)
 };
 
-// Resolves the batches into the queue. Requires a validated scenario (references exist).
+// Resolves the batches into the queue (shuffled when migration.order_seed is set). Requires a
+// validated scenario (references exist).
 std::vector<MoveRequest> build_move_queue(const Scenario& s, const std::vector<Mailbox>& mailboxes);
 
 // How many mailboxes a batch takes out of a database of `count`.

@@ -124,6 +124,32 @@ BytesPerSecond MoveEstimator::predicted_rate(int queue_index) const {
   return BytesPerSecond{mailboxes_[static_cast<size_t>(r.mailbox)].size.value / seconds};
 }
 
+std::vector<std::pair<int, Bytes>> MoveEstimator::resource_bytes(int queue_index) const {
+  const MoveRequest& r = queue_.at(static_cast<size_t>(queue_index));
+  const Mailbox& m = mailboxes_[static_cast<size_t>(r.mailbox)];
+  const MovePath& p = path_of(queue_index);
+  std::vector<std::pair<int, Bytes>> out;
+  const auto add = [&out](int resource, double bytes) {
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == resource; });
+    if (it == out.end())
+      out.emplace_back(resource, Bytes{bytes});
+    else
+      it->second.value += bytes;
+  };
+  for (const PathCrossing& c : p.flow) add(c.resource, m.size.value * c.crossings);
+  const ChunkPlan plan(cost_, m.size, m.items);
+  for (const auto& [disk, server] :
+       {std::pair{p.source_disk, p.source_server}, std::pair{p.target_disk, p.target_server}}) {
+    const Bytes page = page_size(cost_, s_.servers[static_cast<size_t>(server)]);
+    double io = 0;
+    for (std::int64_t c = 0; c < plan.count(); ++c)
+      io += chunk_page_io_bytes(cost_, plan.items(c), page);
+    if (io > 0) add(disk, io);
+  }
+  return out;
+}
+
 namespace {
 
 // One flow of a chunk's transfer phase: bytes left, the resources it crosses, its own cap.

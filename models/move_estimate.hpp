@@ -82,6 +82,11 @@ class MoveEstimator {
   // Its mean rate alone: size / predicted duration (what it asks of each resource it crosses).
   BytesPerSecond predicted_rate(int queue_index) const;
 
+  // What a request's whole move puts on each rate resource of its path: the bulk bytes times
+  // their crossings, plus the per-item page I/O on the two database disks (the same sums the
+  // prediction's flows carry); one entry per resource, in path order.
+  std::vector<std::pair<int, Bytes>> resource_bytes(int queue_index) const;
+
   // The formula itself, for any size and item count over a known path.
   Seconds predict(const MovePath& path, Bytes size, std::int64_t items) const;
 

@@ -250,6 +250,10 @@ struct Migration {
   std::string mover;
   int max_threads = 4;
   std::string scheduler = "fifo";
+  // Shuffles the queue (batch by batch, into one random order) before any scheduler sees it:
+  // a draw of the queue orders among which `bench/search_orders.py` finds a best-known one.
+  // nullopt: the batches' order, as written.
+  std::optional<std::int64_t> order_seed;
   Throttles throttles;
   int bad_item_limit = 0;
   std::vector<Window> windows;  // empty: always open

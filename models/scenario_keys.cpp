@@ -40,7 +40,7 @@ const std::map<std::string_view, Keys>& table() {
       {"workload.clients", {"outlook", "owa", "pop_imap"}},
       {"workload.recipients", {"same_database", "same_site", "other_site", "internet"}},
       {"migration",
-       {"mover", "max_threads", "scheduler", "throttles", "bad_item_limit", "windows",
+       {"mover", "max_threads", "scheduler", "order_seed", "throttles", "bad_item_limit", "windows",
         "on_window_end", "batches"}},
       {"migration.throttles",
        {"per_source_database", "per_target_database", "per_source_server", "per_target_server"}},

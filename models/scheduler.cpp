@@ -8,6 +8,8 @@
 #include <tuple>
 #include <utility>
 
+#include "portfolio.hpp"
+
 namespace coexlab {
 namespace {
 
@@ -243,6 +245,9 @@ const std::vector<SchedulerInfo>& scheduler_registry() {
        [] { return std::make_unique<BottleneckAwareScheduler>(); }},
       {"window_fit", "only moves predicted to end before the open window closes",
        [] { return std::make_unique<WindowFitScheduler>(); }},
+      {"portfolio",
+       "replays the plan under each scheduler above, then follows the one that ends first",
+       [] { return make_portfolio_scheduler(); }},
   };
   return registry;
 }

@@ -50,6 +50,8 @@ struct SchedulerContext {
   int threads = 1;                                  // the mover's threads (max_threads)
   const ResourceView* resources = nullptr;          // live per-server state
   const MoveEstimator* estimates = nullptr;         // paths and predicted durations, alone
+  const Scenario* scenario = nullptr;               // the scenario and cost model the run uses
+  const CostModel* cost = nullptr;                  // (a scheduler that replays the plan)
 };
 
 class MoveScheduler {

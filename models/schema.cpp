@@ -428,6 +428,10 @@ json migration() {
       {{"mover", name("the 2007 server (not an Edge) that runs Move-Mailbox")},
        {"max_threads", integer("mailboxes moved at a time; default 4", 1, Limits::kMaxThreads)},
        {"scheduler", enumeration(scheduler_help, schedulers)},
+       {"order_seed",
+        integer("shuffle the queue into a random order drawn from this seed before the "
+                "scheduler sees it (bench's best-known orders); omitted: the batches' order",
+                0, Limits::kMaxOrderSeed)},
        {"throttles", std::move(throttles)},
        {"bad_item_limit", integer("unreadable items a mailbox may lose; past it the move "
                                   "fails; default 0",

@@ -41,7 +41,8 @@ struct SweepOptions {
   std::string work_dir;   // where children write their results (created, then removed)
   bool progress = false;  // a progress line on stderr
   // Result files of each child handed back in VariantResult::files (e.g. moves.csv for
-  // calibrate), read before the child's directory is removed.
+  // calibrate), read before the child's directory is removed. "timing.json" also asks the
+  // child for it (`run --timing`): it is written only on request.
   std::vector<std::string> return_files;
 };
 

@@ -16,6 +16,7 @@
 // bad_item_limit fail a mailbox.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <memory>
@@ -72,6 +73,8 @@ class MigrationModel final : private ResourceView {
   // the migration stopped; returns the end of the simulated period (the last mover thread's
   // stop, else the engine's clock).
   Seconds finish(Seconds engine_clock);
+  // Wall time the scheduler spent deciding (MoveDispatcher::scheduler_wall).
+  std::chrono::duration<double> scheduler_wall() const { return dispatcher_.scheduler_wall(); }
 
  private:
   friend class MoverThread;

@@ -316,6 +316,7 @@ SimulationOutput simulate(const Scenario& s, const SimulationOptions& options) {
   sampler.sample(end);  // the last, partial interval
   if (mail) finish_mail_flow(mail, end);
   out.recording.end_time = Seconds{end};
+  out.scheduler_wall_s = migration.scheduler_wall().count();
   return out;
 }
 

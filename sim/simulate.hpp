@@ -26,6 +26,9 @@ struct SimulationOutput {
   std::vector<Mailbox> mailboxes;
   std::vector<MoveRequest> queue;
   Recording recording;
+  // Not reproducible, so in no result file but `run --timing`'s timing.json: the wall time
+  // the scheduler spent in its decisions.
+  double scheduler_wall_s = 0;
 };
 
 SimulationOutput simulate(const Scenario& s, const SimulationOptions& options = {});

@@ -24,6 +24,7 @@
 #include "summary.hpp"
 #include "support.hpp"
 #include "sweep_support.hpp"
+#include "table.hpp"
 #include "units.hpp"
 
 namespace coexlab {
@@ -41,15 +42,20 @@ struct BenchOptions {
   bool resume = false;
   std::string baseline;
   std::string tolerance = "2%";
+  std::string best_known;  // default: DIR/best_known.csv when it exists
+  bool markdown = false;
   bool mpi = false;
 };
 
 // bench.csv: SPEC's columns first, then what makes a row reproducible and comparable.
 const RowTable& bench_table() {
-  static const RowTable table({"variant_index", "status", "error", "scenario", "scheduler",
-                               "makespan_s", "lower_bound_s", "ratio", "downtime_mean_s",
-                               "downtime_p95_s", "cancelled", "overrun_s", "unmoved", "failed",
-                               "seed", "coexlab_version"});
+  static const RowTable table({"variant_index",   "status",       "error",
+                               "scenario",        "scheduler",    "makespan_s",
+                               "lower_bound_s",   "ratio",        "downtime_mean_s",
+                               "downtime_p95_s",  "cancelled",    "overrun_s",
+                               "unmoved",         "failed",       "seed",
+                               "coexlab_version", "wait_mean_s",  "bounded_slowdown_mean",
+                               "scheduler_cpu_s", "best_known_s", "best_known_ratio"});
   return table;
 }
 
@@ -57,6 +63,7 @@ struct SuiteScenario {
   std::string file;
   std::string name;
   std::uint64_t seed = 0;
+  std::optional<double> best_known_s;  // the best-known order's makespan (best_known.csv)
 };
 
 struct Cell {
@@ -83,6 +90,17 @@ std::vector<std::string> split_commas(const std::vector<std::string>& items) {
 
 ojson number_or_null(const nlohmann::json& v) {
   return v.is_number() ? ojson(v.get<double>()) : ojson(nullptr);
+}
+
+// The wall time the cell's scheduler spent deciding, from its `run --timing` (null when the
+// child wrote none: it failed, or an older binary ran it).
+ojson scheduler_cpu(const VariantResult& r) {
+  const auto it = r.files.find("timing.json");
+  if (it == r.files.end()) return nullptr;
+  const nlohmann::json timing = nlohmann::json::parse(it->second, nullptr, false);
+  return timing.is_object() && timing.contains("scheduler_cpu_s")
+             ? number_or_null(timing["scheduler_cpu_s"])
+             : ojson(nullptr);
 }
 
 ojson make_row(const Cell& cell, const VariantResult& r) {
@@ -119,64 +137,171 @@ ojson make_row(const Cell& cell, const VariantResult& r) {
   const nlohmann::json version = field({"coexlab_version"});
   row["coexlab_version"] =
       version.is_string() ? ojson(version.get<std::string>()) : ojson(std::string(kVersion));
+  row["wait_mean_s"] = number_or_null(field({"migration", "wait_mean_s"}));
+  row["bounded_slowdown_mean"] = number_or_null(field({"migration", "bounded_slowdown_mean"}));
+  row["scheduler_cpu_s"] = scheduler_cpu(r);
+  const std::optional<double>& best = cell.scenario->best_known_s;
+  row["best_known_s"] = json_or_null(best);
+  // Like `ratio`, only for a cell that moved everything: a short makespan that leaves
+  // mailboxes behind beats no order.
+  row["best_known_ratio"] =
+      best && *best > 0 && makespan.is_number() && counted && row["unmoved"].get<long long>() == 0
+          ? ojson(makespan.get<double>() / *best)
+          : ojson(nullptr);
   return row;
 }
 
 // ---- output -----------------------------------------------------------------------------------
 
-std::string hours(const ojson& v) {
-  return v.is_number() ? fmt::format("{:.2f}", v.get<double>() / 3600) : "—";
+std::string three_digits(const ojson& v) {
+  return v.is_number() ? fmt::format("{:.3f}", v.get<double>()) : "—";
 }
-std::string minutes(const ojson& v) {
-  return v.is_number() ? fmt::format("{:.1f}", v.get<double>() / 60) : "—";
+std::string three_digits(double v) {
+  return std::isnan(v) ? "—" : fmt::format("{:.3f}", v);
+}
+std::string count_or_dash(const ojson& v) {
+  return v.is_number() ? with_thousands(v.get<long long>()) : "—";
+}
+std::string milliseconds(const ojson& v) {
+  return v.is_number() ? fmt::format("{:.1f}", v.get<double>() * 1000) : "—";
 }
 
-std::string markdown(const BenchOptions& o, const std::vector<SuiteScenario>& suite,
-                     const std::vector<std::string>& schedulers, const std::vector<ojson>& rows,
-                     const std::vector<Rank>& ranks) {
+// The rows, then the two rankings: in the terminal's table style (analysis/table.hpp) or, with
+// --markdown, as Markdown tables of the same cells.
+std::string bench_tables(const BenchOptions& o, const std::vector<SuiteScenario>& suite,
+                         const std::vector<std::string>& schedulers, const std::vector<ojson>& rows,
+                         const std::vector<Rank>& ranks) {
+  const auto table = [&o](const std::vector<TableColumn>& columns,
+                          const std::vector<std::vector<std::string>>& cells) {
+    return o.markdown ? render_markdown_table(columns, cells) : render_table(columns, cells);
+  };
+  const auto heading = [&o](const std::string& title) {
+    return o.markdown ? "## " + title + "\n\n" : title + "\n\n";
+  };
   std::string seeds;
-  for (const SuiteScenario& s : suite)
-    seeds += fmt::format("{}{}={}", seeds.empty() ? "" : ", ", s.name, s.seed);
-  std::string out =
-      fmt::format("# coexlab bench: {} scenarios x {} schedulers ({})\n\ncoexlab {}; seeds: {}\n\n",
-                  suite.size(), schedulers.size(), o.suite, kVersion, seeds);
-  out +=
-      "| scenario | scheduler | status | makespan (h) | lower bound (h) | ratio | "
-      "downtime mean (min) | downtime p95 (min) | cancelled | overrun (h) | unmoved |\n"
-      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const SuiteScenario& sc : suite)
+    seeds += fmt::format("{}{}={}", seeds.empty() ? "" : ", ", sc.name, sc.seed);
+  std::string out = fmt::format("{}coexlab bench: {} scenarios x {} schedulers ({})\n\n",
+                                o.markdown ? "# " : "", suite.size(), schedulers.size(), o.suite);
+  out += fmt::format("coexlab {}; seeds: {}\n\n", kVersion, seeds);
+
+  std::vector<std::vector<std::string>> cells;
   for (const ojson& r : rows) {
     const std::string status = r["status"].get<std::string>();
-    out += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-        r["scenario"].get<std::string>(), r["scheduler"].get<std::string>(),
-        status == "ok" ? status : status + ": " + r["error"].get<std::string>(),
-        hours(r["makespan_s"]), hours(r["lower_bound_s"]),
-        r["ratio"].is_number() ? fmt::format("{:.3f}", r["ratio"].get<double>()) : "—",
-        minutes(r["downtime_mean_s"]), minutes(r["downtime_p95_s"]),
-        r["cancelled"].is_number() ? std::to_string(r["cancelled"].get<long long>()) : "—",
-        hours(r["overrun_s"]),
-        r["unmoved"].is_number() ? std::to_string(r["unmoved"].get<long long>()) : "—");
+    cells.push_back(
+        {r["scenario"].get<std::string>(), r["scheduler"].get<std::string>(),
+         status == "ok" ? status : status + ": " + r["error"].get<std::string>(),
+         human_cell("makespan_s", r["makespan_s"]), human_cell("lower_bound_s", r["lower_bound_s"]),
+         three_digits(r["ratio"]), three_digits(r["best_known_ratio"]),
+         human_cell("wait_mean_s", r["wait_mean_s"]), three_digits(r["bounded_slowdown_mean"]),
+         human_cell("downtime_mean_s", r["downtime_mean_s"]),
+         human_cell("downtime_p95_s", r["downtime_p95_s"]), count_or_dash(r["cancelled"]),
+         human_cell("overrun_s", r["overrun_s"]), count_or_dash(r["unmoved"]),
+         milliseconds(r["scheduler_cpu_s"])});
   }
-  out +=
-      "\n## Ranking\n\n"
-      "Mean normalised makespan: on each scenario a run's makespan divided by the best complete "
-      "run's (1.000 = best on every scenario); schedulers with incomplete cells rank last.\n\n"
-      "| rank | scheduler | mean normalised makespan | worst | mean ratio to lower bound | "
-      "incomplete | cancelled | overrun (h) |\n"
-      "|---:|---|---:|---:|---:|---:|---:|---:|\n";
+  out += table({{"scenario"},
+                {"scheduler"},
+                {"status"},
+                {"makespan", true},
+                {"lower bound", true},
+                {"ratio", true},
+                {"vs best known", true},
+                {"wait mean", true},
+                {"slowdown", true},
+                {"downtime mean", true},
+                {"downtime p95", true},
+                {"cancelled", true},
+                {"overrun", true},
+                {"unmoved", true},
+                {"scheduler ms", true}},
+               cells);
+
+  const auto worst = [](const std::vector<double>& v) {
+    return v.empty() ? NAN : *std::max_element(v.begin(), v.end());
+  };
+  out += "\n" + heading("Ranking by makespan") +
+         "Mean normalised makespan: on each scenario a run's makespan divided by the best "
+         "complete run's (1.000 = best on every scenario); schedulers with incomplete cells "
+         "rank last. \"vs best known\": the mean of makespan / the best-known order's.\n\n";
+  cells.clear();
   for (size_t i = 0; i < ranks.size(); ++i) {
     const Rank& r = ranks[i];
-    const double mean = r.mean(r.normalised);
-    const double worst =
-        r.normalised.empty() ? NAN : *std::max_element(r.normalised.begin(), r.normalised.end());
     const bool all_ratios = !r.ratios.empty() && r.ratios.size() == r.normalised.size();
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.2f} |\n", i + 1, r.scheduler,
-                       std::isnan(mean) ? "—" : fmt::format("{:.3f}", mean),
-                       std::isnan(worst) ? "—" : fmt::format("{:.3f}", worst),
-                       all_ratios ? fmt::format("{:.3f}", r.mean(r.ratios)) : "—", r.incomplete,
-                       r.cancelled, r.overrun / 3600);
+    const bool all_best = !r.best_known.empty() && r.best_known.size() == r.normalised.size();
+    cells.push_back(
+        {std::to_string(i + 1), r.scheduler, three_digits(r.mean(r.normalised)),
+         three_digits(worst(r.normalised)), all_ratios ? three_digits(r.mean(r.ratios)) : "—",
+         all_best ? three_digits(r.mean(r.best_known)) : "—",
+         all_best ? three_digits(worst(r.best_known)) : "—", std::to_string(r.incomplete),
+         with_thousands(r.cancelled), human_cell("overrun_s", ojson(r.overrun))});
   }
+  out += table({{"rank", true},
+                {"scheduler"},
+                {"mean normalised makespan", true},
+                {"worst", true},
+                {"mean ratio to lower bound", true},
+                {"mean vs best known", true},
+                {"worst vs best known", true},
+                {"incomplete", true},
+                {"cancelled", true},
+                {"overrun", true}},
+               cells);
+
+  out += "\n" + heading("Ranking by bounded slowdown") +
+         "Mean over the complete cells of each run's mean bounded slowdown, per mailbox "
+         "max(1, (wait + run) / max(run, 10 s)): how long mailboxes waited for their move "
+         "against how long it took (1.000 = none waited); scheduler ms: the time its decisions "
+         "took over the whole suite.\n\n";
+  cells.clear();
+  const std::vector<Rank> by_slowdown = rank_by_slowdown(ranks);
+  for (size_t i = 0; i < by_slowdown.size(); ++i) {
+    const Rank& r = by_slowdown[i];
+    cells.push_back({std::to_string(i + 1), r.scheduler, three_digits(r.mean(r.slowdowns)),
+                     three_digits(worst(r.slowdowns)), three_digits(r.mean(r.normalised)),
+                     std::to_string(r.incomplete),
+                     fmt::format("{:.1f}", r.scheduler_cpu_s * 1000)});
+  }
+  out += table({{"rank", true},
+                {"scheduler"},
+                {"mean bounded slowdown", true},
+                {"worst", true},
+                {"mean normalised makespan", true},
+                {"incomplete", true},
+                {"scheduler ms", true}},
+               cells);
   return out;
+}
+
+// best_known.csv (bench/search_orders.py writes it): per scenario name, the makespan of the
+// best queue order found by search. --best-known FILE, else DIR/best_known.csv if there is one.
+// A scenario it does not list has no best-known figure; a row for no scenario of the suite is
+// ignored (a suite may be run in part).
+int read_best_known(const BenchOptions& o, std::vector<SuiteScenario>& suite) {
+  const std::string path =
+      o.best_known.empty() ? (fs::path(o.suite) / "best_known.csv").string() : o.best_known;
+  std::error_code ec;
+  if (o.best_known.empty() && !fs::exists(path, ec)) return kExitOk;
+  const auto rows = read_csv(path);
+  if (!rows) {
+    std::cerr << fmt::format("coexlab: --best-known {}: not a readable CSV\n", path);
+    return kExitUsage;
+  }
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const auto& row = (*rows)[i];
+    const auto name = row.find("scenario");
+    const auto best = row.find("best_known_s");
+    const ojson value = best == row.end() ? ojson(nullptr) : cell_to_json(best->second);
+    if (name == row.end() || !value.is_number() || !(value.get<double>() > 0)) {
+      std::cerr << fmt::format(
+          "{}:{}:1: error: a best-known row needs `scenario` and a positive `best_known_s`\n", path,
+          i + 2);
+      return kExitInvalid;
+    }
+    for (SuiteScenario& sc : suite) {
+      if (sc.name == name->second) sc.best_known_s = value.get<double>();
+    }
+  }
+  return kExitOk;
 }
 
 // ---- the command ------------------------------------------------------------------------------
@@ -253,8 +378,9 @@ int bench(const BenchOptions& o) {
                                s->name);
       return kExitInvalid;
     }
-    suite.push_back({file, s->name, s->seed});
+    suite.push_back({file, s->name, s->seed, std::nullopt});
   }
+  if (int code = read_best_known(o, suite); code != kExitOk) return code;
 
   // Cells in variant order; a resumed row counts only if it is the same cell.
   std::vector<Cell> cells;
@@ -292,6 +418,7 @@ int bench(const BenchOptions& o) {
   so.jobs = o.jobs;
   so.timeout_s = o.timeout_s;
   so.progress = false;
+  so.return_files = {"timing.json"};  // scheduler_cpu_s
   so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
   std::vector<Variant> variants;
   std::map<int, const Cell*> by_index;
@@ -326,16 +453,15 @@ int bench(const BenchOptions& o) {
     }
     std::cout << array.dump(2) << '\n';
   } else {
-    std::cout << markdown(o, suite, schedulers, ordered, ranks);
+    std::cout << bench_tables(o, suite, schedulers, ordered, ranks);
   }
 
   if (!baseline) return kExitOk;
   int compared = 0;
   const std::vector<Regression> regressions =
       compare_with_baseline(ordered, *baseline, *tolerance, &compared);
-  std::string report =
-      fmt::format("\n## Baseline {}\n\n{} cells compared, tolerance {:.2f} %: ", o.baseline,
-                  compared, *tolerance * 100);
+  std::string report = fmt::format("\n{}Baseline {}\n\n{} cells compared, tolerance {:.2f} %: ",
+                                   o.markdown ? "## " : "", o.baseline, compared, *tolerance * 100);
   report += regressions.empty() ? "no regression.\n"
                                 : fmt::format("{} regression(s).\n\n", regressions.size());
   for (const Regression& r : regressions)
@@ -372,6 +498,10 @@ Command add_bench_command(CLI::App& app) {
       "makespan worse by more than --tolerance)");
   cmd->add_option("--tolerance", o->tolerance,
                   "allowed makespan growth against --baseline: \"2%\" or 0.02 (default 2%)");
+  cmd->add_option("--best-known", o->best_known,
+                  "best-known makespans (scenario,best_known_s,...; bench/search_orders.py): "
+                  "the best_known_ratio column (default DIR/best_known.csv when present)");
+  cmd->add_flag("--markdown", o->markdown, "print the tables as Markdown");
   add_mpi_option(cmd, o->mpi);
   return {cmd, [o] { return bench(*o); }};
 }

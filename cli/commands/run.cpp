@@ -30,6 +30,7 @@ struct RunOptions {
   std::string log;
   bool quiet = false;
   bool wide_utilisation = false;
+  bool timing = false;
 };
 
 int run(const RunOptions& o) {
@@ -72,6 +73,11 @@ int run(const RunOptions& o) {
                                                write_utilisation_wide_csv(data, emit);
                                              }});
   }
+  if (o.timing) {  // this machine's measurements: the one file a rerun does not reproduce
+    nlohmann::ordered_json timing;
+    timing["scheduler_cpu_s"] = out.scheduler_wall_s;
+    files.insert(files.end() - 1, ResultFile{"timing.json", text(timing.dump(2) + "\n")});
+  }
   if (std::string err = write_result_set(dir, files); !err.empty()) {
     std::cerr << "coexlab: " << err << '\n';
     return kExitInternal;
@@ -108,6 +114,9 @@ Command add_run_command(CLI::App& app) {
   cmd->add_flag("--wide-utilisation", o->wide_utilisation,
                 "also write utilisation_wide.csv: one row per sample time, one column per "
                 "resource (fits a spreadsheet's row limit on long runs)");
+  cmd->add_flag("--timing", o->timing,
+                "also write timing.json: the wall time the scheduler spent deciding "
+                "(scheduler_cpu_s); not reproducible, so off by default");
   return {cmd, [o] { return run(*o); }};
 }
 

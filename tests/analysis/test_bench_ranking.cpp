@@ -47,6 +47,37 @@ TEST(BenchRanking, IncompleteCellsRankLastWhateverTheirMakespan) {
   EXPECT_TRUE(usable(rows[1]));
 }
 
+TEST(BenchRanking, BySlowdownReordersTheSameSchedulersAndKeepsTheirFigures) {
+  std::vector<ojson> rows{row("a", "lpt", 100), row("a", "spt", 120), row("a", "odd", 120),
+                          row("b", "lpt", 100), row("b", "spt", 110), row("b", "odd", 100)};
+  const double slowdown[] = {9, 2, 4, 7, 2, 4};
+  const double best_known = 100;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows[i]["bounded_slowdown_mean"] = slowdown[i];
+    rows[i]["scheduler_cpu_s"] = 0.25;
+    rows[i]["best_known_ratio"] = rows[i]["makespan_s"].get<double>() / best_known;
+  }
+  rows[5]["bounded_slowdown_mean"] = nullptr;  // odd has a figure on one scenario only
+  const auto ranks = rank_schedulers(rows, {"lpt", "spt", "odd"});
+  EXPECT_EQ(ranks[0].scheduler, "lpt");  // makespan: lpt 1.0, odd 1.1, spt 1.15
+  EXPECT_EQ(ranks[1].scheduler, "odd");
+  const auto by_slowdown = rank_by_slowdown(ranks);
+  ASSERT_EQ(by_slowdown.size(), 3u);
+  // Slowdown: spt (2 + 2) / 2 = 2, odd 4 (one figure), lpt (9 + 7) / 2 = 8.
+  EXPECT_EQ(by_slowdown[0].scheduler, "spt");
+  EXPECT_EQ(by_slowdown[1].scheduler, "odd");
+  EXPECT_EQ(by_slowdown[2].scheduler, "lpt");
+  EXPECT_DOUBLE_EQ(by_slowdown[2].mean(by_slowdown[2].slowdowns), 8);
+  EXPECT_DOUBLE_EQ(by_slowdown[0].mean(by_slowdown[0].best_known), 1.15);
+  EXPECT_DOUBLE_EQ(by_slowdown[0].scheduler_cpu_s, 0.5);
+  // An incomplete scheduler still ranks last, whatever its slowdown.
+  rows[0]["unmoved"] = 1;
+  EXPECT_EQ(rank_by_slowdown(rank_schedulers(rows, {"lpt", "spt", "odd"})).back().scheduler, "lpt");
+  rows[0]["unmoved"] = 0;
+  rows[2]["status"] = "failed";
+  EXPECT_EQ(rank_by_slowdown(rank_schedulers(rows, {"lpt", "spt", "odd"})).back().scheduler, "odd");
+}
+
 TEST(BenchBaseline, MakespanGrowthOverTheToleranceIsARegression) {
   const std::vector<std::map<std::string, std::string>> baseline{
       {{"status", "ok"},

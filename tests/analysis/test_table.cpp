@@ -35,6 +35,11 @@ TEST(Table, AlignedColumnsWithoutTrailingBlanks) {
   for (const std::string& l : lines) EXPECT_NE(l.back(), ' ') << l;
 }
 
+TEST(Table, TheSameCellsAsMarkdown) {
+  EXPECT_EQ(render_markdown_table({{"name", false}, {"n", true}}, {{"a|b", "1,000"}, {"c"}}),
+            "| name | n |\n|---|---:|\n| a\\|b | 1,000 |\n| c |  |\n");
+}
+
 TEST(Table, HumanCellsBySuffix) {
   using J = nlohmann::ordered_json;
   EXPECT_EQ(human_cell("duration_s", J(2593123.0)), "30 d 00 h 19 min");

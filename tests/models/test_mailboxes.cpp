@@ -236,3 +236,52 @@ TEST(MoveQueue, CountsAndAllFromSeveralDatabases) {
   EXPECT_EQ(boxes[size_t(queue[3].mailbox)].id, "EX03/DB03B/0001");
   EXPECT_EQ(boxes[size_t(queue[4].mailbox)].id, "EX03/DB03B/0002");
 }
+
+// migration.order_seed: one uniformly random order of the whole queue, drawn from the order
+// seed alone; the requests themselves (batch, databases, not_before) are unchanged.
+TEST(MoveQueue, AnOrderSeedShufflesTheWholeQueueReproducibly) {
+  const std::string batches =
+      "    - { name: first, from: EX03/DB03B, to: EX07/DB07, not_before: 2007-06-02T20:00 }\n"
+      "    - { name: second, from: EX03/DB03, to: EX07/DB07 }\n";
+  const Scenario plain = scenario(with_batches(batches));
+  const auto boxes = generate_mailboxes(plain);
+  const auto written = build_move_queue(plain, boxes);
+  const auto shuffled = [&](int seed) {
+    Scenario s = plain;
+    s.migration.order_seed = seed;
+    return build_move_queue(s, boxes);
+  };
+  const auto a = shuffled(7), again = shuffled(7), other = shuffled(8);
+  ASSERT_EQ(a.size(), written.size());
+  std::vector<int> order_a, order_again, order_other;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].queue_index, int(i));  // ties break on the new order
+    order_a.push_back(a[i].mailbox);
+    order_again.push_back(again[i].mailbox);
+    order_other.push_back(other[i].mailbox);
+    // The request is the one the batches made for that mailbox.
+    const auto same_it = std::find_if(written.begin(), written.end(), [&](const MoveRequest& r) {
+      return r.mailbox == a[i].mailbox;
+    });
+    ASSERT_NE(same_it, written.end());
+    const MoveRequest& same = *same_it;
+    EXPECT_EQ(a[i].batch, same.batch);
+    EXPECT_EQ(a[i].source_database, same.source_database);
+    EXPECT_EQ(a[i].not_before.value, same.not_before.value);
+  }
+  EXPECT_EQ(order_a, order_again);
+  EXPECT_NE(order_a, order_other);
+  std::vector<int> sorted = order_a, identity;
+  std::sort(sorted.begin(), sorted.end());
+  for (const MoveRequest& r : written) identity.push_back(r.mailbox);
+  std::sort(identity.begin(), identity.end());
+  EXPECT_EQ(sorted, identity);  // a permutation
+  // The scenario's own seed plays no part.
+  Scenario reseeded = plain;
+  reseeded.seed += 1;
+  reseeded.migration.order_seed = 7;
+  std::vector<int> order_reseeded;
+  for (const MoveRequest& r : build_move_queue(reseeded, boxes))
+    order_reseeded.push_back(r.mailbox);
+  EXPECT_EQ(order_reseeded, order_a);
+}

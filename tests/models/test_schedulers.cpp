@@ -13,6 +13,7 @@
 #include "loader.hpp"
 #include "mailboxes.hpp"
 #include "move_estimate.hpp"
+#include "plan_replay.hpp"
 #include "rules.hpp"
 #include "scheduler.hpp"
 
@@ -70,8 +71,8 @@ std::optional<int> pick(std::string_view scheduler, const SchedulerContext& ctx,
 
 TEST(SchedulerRegistry, HasTheBuiltInsInOrderAndMakesEach) {
   const std::vector<std::string_view> expected{
-      "fifo",      "largest_first", "smallest_first", "round_robin_source", "bottleneck_aware",
-      "window_fit"};
+      "fifo",       "largest_first", "smallest_first", "round_robin_source", "bottleneck_aware",
+      "window_fit", "portfolio"};
   EXPECT_EQ(scheduler_names(), expected);
   for (std::string_view name : expected) {
     auto s = make_scheduler(name);
@@ -220,6 +221,8 @@ struct Planned {
     ctx.in_flight = in_flight;
     ctx.threads = threads;
     ctx.estimates = estimator.get();
+    ctx.scenario = &scenario;
+    ctx.cost = &cost;
     return ctx;
   }
 };
@@ -421,4 +424,66 @@ TEST(BottleneckAware, AmongEqualDemandsTheLongestPredictedMoveFirst) {
   const Interval always = window(0, 1e9);
   EXPECT_EQ(pick("bottleneck_aware", p.context(0, always, {always}), {0, 1}), 1);
   EXPECT_EQ(pick("fifo", p.context(0, always, {always}, {}, 1), {0, 1}), 0);
+}
+
+// ---- the plan replay behind `portfolio` (models/plan_replay.hpp) -----------------------------
+
+TEST(PlanReplay, OneThreadIsTheSumOfThePredictedDurations) {
+  Planned p(two_site("{ count: 1, size: 1 GB }", "{ count: 1, size: 100 MB }"));
+  const Interval always = window(0, 1e9);
+  const auto outcome = replay_plan(p.context(0, always, {always}), make_scheduler("fifo"));
+  ASSERT_TRUE(outcome);
+  EXPECT_NEAR(outcome->end.value, 2 * kRoute + 1.1e9 / kWanRate, 1e-9);
+  EXPECT_EQ(outcome->cancelled, 0);
+}
+
+TEST(PlanReplay, TwoMovesOnOneLinkShareIt) {
+  // Two 1 GB moves, two threads, the link binds both: each alone would take T = route + 800 s
+  // and transfers over the link for 800 s of it; sharing, both end near 2 x 800 s (exactly
+  // 2 T when a move does nothing but transfer; the route latency is a sliver of it).
+  Planned p(two_site("{ count: 1, size: 1 GB }", "{ count: 1, size: 1 GB }"));
+  const Interval always = window(0, 1e9);
+  const auto outcome = replay_plan(p.context(0, always, {always}, {}, 2), make_scheduler("fifo"));
+  ASSERT_TRUE(outcome);
+  const double alone = kRoute + 1e9 / kWanRate;
+  EXPECT_GT(outcome->end.value, 2 * 1e9 / kWanRate);
+  EXPECT_LT(outcome->end.value, 2 * alone);
+  EXPECT_NEAR(outcome->end.value, 2 * alone, 2 * kRoute);
+}
+
+TEST(PlanReplay, StartsAtTheNextWindowAndCancelsAtAWindowsEnd) {
+  // 1 GB takes 800 s; the first window has 500 s, the second 1,000 s. With finish the move
+  // starts at 0 and runs on; with cancel it is rolled back at 500 s and moves in the second.
+  Planned p(two_site("{ count: 1, size: 1 GB }", "{ count: 0, size: 1 GB }"));
+  const std::vector<Interval> windows{window(0, 500), window(10000, 11000)};
+  const double alone = kRoute + 1e9 / kWanRate;
+  auto finish = replay_plan(p.context(0, windows[0], windows), make_scheduler("fifo"));
+  ASSERT_TRUE(finish);
+  EXPECT_NEAR(finish->end.value, alone, 1e-9);
+  p.scenario.migration.on_window_end = WindowEndPolicy::cancel;
+  auto cancel = replay_plan(p.context(0, windows[0], windows), make_scheduler("fifo"));
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(cancel->cancelled, 1);
+  EXPECT_NEAR(cancel->end.value, 10000 + alone, 1e-9);
+  // A move longer than every window is cancelled in each: the replay cannot finish.
+  const std::vector<Interval> short_windows{window(0, 500), window(10000, 10500)};
+  EXPECT_FALSE(replay_plan(p.context(0, short_windows[0], short_windows), make_scheduler("fifo")));
+}
+
+TEST(PlanReplay, ADispatchedPlanIsDeterministic) {
+  Planned p(
+      two_site("{ count: 30, size: { distribution: lognormal, mean: 200 MB, stddev: 150 MB } }",
+               "{ count: 20, size: 50 MB }"));
+  const Interval always = window(0, 1e9);
+  for (std::string_view name : scheduler_names()) {
+    if (name == "portfolio") continue;
+    const auto a = replay_plan(p.context(0, always, {always}, {}, 4), make_scheduler(name));
+    const auto b = replay_plan(p.context(0, always, {always}, {}, 4), make_scheduler(name));
+    ASSERT_TRUE(a && b) << name;
+    EXPECT_EQ(a->end.value, b->end.value) << name;
+    // Never below the link's work: 50 mailboxes' bytes over 1.25 MB/s.
+    double bytes = 0;
+    for (const Mailbox& m : p.mailboxes) bytes += m.size.value;
+    EXPECT_GE(a->end.value, bytes / kWanRate * (1 - 1e-9)) << name;
+  }
 }

@@ -251,6 +251,7 @@ migration:
   mover: EX07-HUB
   max_threads: 4
   scheduler: largest_first
+  order_seed: 12
   throttles: { per_source_database: 5, per_target_database: 2, per_source_server: 50,
                per_target_server: 5 }
   bad_item_limit: 0

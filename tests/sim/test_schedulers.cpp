@@ -238,6 +238,68 @@ TEST(Makespan, SmallestFirstMovesEveryMailboxBeforeTheLargest) {
   EXPECT_EQ(sources_in_start_order(s), (std::vector<int>{0, 0, 0, 0, 1}));
 }
 
+// ---- the scheduler benchmark's metrics (SPEC §5.7) and the portfolio ---------------------------
+
+TEST(SchedulerMetrics, WaitAndBoundedSlowdownOfFifoOnTwoThreads) {
+  const auto s = simulate_yaml(two_site(lpt_case("fifo")));
+  const auto m = s.metrics();
+  ASSERT_TRUE(m.completed);
+  // 1 GB, 1 GB start at 0; the next two at t1, when those end; the 4 GB one at 2 t1.
+  const double t1 = kRoute + 1e9 / kCapped, t4 = kRoute + 4e9 / kCapped;
+  ASSERT_TRUE(m.wait_mean && m.bounded_slowdown_mean);
+  EXPECT_NEAR(*m.wait_mean, (0 + 0 + t1 + t1 + 2 * t1) / 5, 1e-9);
+  // Per mailbox max(1, (wait + run) / max(run, 10 s)): 1, 1, 2, 2 and (2 t1 + t4) / t4.
+  EXPECT_NEAR(*m.bounded_slowdown_mean, (1 + 1 + 2 + 2 + (2 * t1 + t4) / t4) / 5, 1e-12);
+  const auto summary = summary_json(s.run(), nlohmann::ordered_json::array());
+  // summary.json: to 12 significant digits.
+  EXPECT_NEAR(summary["migration"]["wait_mean_s"].get<double>(), *m.wait_mean,
+              *m.wait_mean * 1e-11);
+  EXPECT_NEAR(summary["migration"]["bounded_slowdown_mean"].get<double>(), *m.bounded_slowdown_mean,
+              1e-11);
+}
+
+TEST(SchedulerMetrics, ACancelledMailboxWaitsOnceAndItsTurnaroundSpansEveryAttempt) {
+  const auto s = simulate_yaml(two_site(tight_window("fifo")));
+  const auto m = s.metrics();
+  ASSERT_TRUE(m.completed && m.wait_mean && m.bounded_slowdown_mean);
+  // Large moves back to back from 0 (waits 0, kLarge, 2 kLarge; slowdowns 1, 2, 3); the small
+  // one waits 3 kLarge, is cancelled at 3,600 s and moves from 86,400 s: its run is both
+  // attempts, its turnaround from 0 to its end.
+  const double small_run = (3600 - 3 * kLarge) + kSmall;
+  EXPECT_NEAR(*m.wait_mean, (0 + kLarge + 2 * kLarge + 3 * kLarge) / 4, 1e-9);
+  EXPECT_NEAR(*m.bounded_slowdown_mean, (1 + 2 + 3 + (86400 + kSmall) / small_run) / 4, 1e-12);
+}
+
+TEST(SchedulerMetrics, ShortMovesCountAsTenSeconds) {
+  Plan p;
+  p.db1 = "{ count: 2, size: 1 MB }";  // 0.8 s each on the 10 Mbps link, one thread
+  const auto s = simulate_yaml(two_site(p));
+  const auto m = s.metrics();
+  ASSERT_TRUE(m.completed && m.bounded_slowdown_mean);
+  const double one = kRoute + 1e6 / kWanRate;
+  // The first: max(1, one / 10) = 1; the second waited `one`: (one + one) / 10, below 1 too.
+  EXPECT_EQ(*m.bounded_slowdown_mean, 1.0);
+  EXPECT_NEAR(*m.wait_mean, one / 2, 1e-12);
+}
+
+TEST(Portfolio, FollowsLargestFirstWhereTheOrderDecidesTheMakespan) {
+  const auto s = simulate_yaml(two_site(lpt_case("portfolio")));
+  const auto m = s.metrics();
+  ASSERT_TRUE(m.completed);
+  expect_exact(*m.duration, 4 * kRoute + 4e9 / kCapped, "LPT makespan");
+}
+
+TEST(Portfolio, FollowsWindowFitWhereTheWindowsEndWouldCancel) {
+  // In the replay as in the run, fifo's fourth move starts in the hour's last 720 s and is
+  // cancelled at its end; window_fit waits for the next window instead. Both end at
+  // 86,400 s + kSmall: the fewer cancelled attempts decide.
+  const auto s = simulate_yaml(two_site(tight_window("portfolio")));
+  const auto m = s.metrics();
+  ASSERT_TRUE(m.completed);
+  EXPECT_EQ(m.attempts_cancelled, 0);
+  expect_exact(*m.duration, 86400 + kSmall, "duration");
+}
+
 // ---- spreading over sources and resources
 // --------------------------------------------------------
 
