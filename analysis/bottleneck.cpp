@@ -122,7 +122,7 @@ class Estimator {
     windowed_ = !s.migration.windows.empty();
     // Far enough for any variant to finish: a variant is faster than the run, but the walk of
     // the calibration may look further.
-    span_ = std::max(s.simulation.horizon.value, *m.last_end) * 4 + 4 * kWeekSeconds;
+    span_ = std::max(s.simulation.horizon.value, *m.last_end_s) * 4 + 4 * kWeekSeconds;
     open_ = expand_windows(s.migration.windows, s.start, Seconds{span_});
   }
 
@@ -132,7 +132,7 @@ class Estimator {
     const std::vector<MoveCost> costs = move_costs(s, estimator);
     base_groups_ = groups_of(costs);
     if (base_groups_.empty()) return {};
-    const double observed = *m_.duration;
+    const double observed = *m_.duration_s;
     // Calibrate the throughput so that the walk gives the run's duration.
     double lo = -12, hi = 12;
     for (int i = 0; i < 80; ++i) {
@@ -295,7 +295,7 @@ class Estimator {
   // The migration's duration with throughput scale `scale`: each group starts when it is
   // released (and the previous one is done) and takes its moves' share of open time.
   double walk(double scale, const Variant& v) const {
-    double t = *m_.first_start;
+    double t = *m_.first_start_s;
     for (const Group& g : v.groups) {
       t = first_open(v.open, windowed_, std::max(t, g.release));
       if (!std::isfinite(t)) return kInf;
@@ -314,7 +314,7 @@ class Estimator {
       t = advance(v.open, windowed_, t, g.moves / x);
       if (!std::isfinite(t)) return kInf;
     }
-    return t - *m_.first_start;
+    return t - *m_.first_start_s;
   }
 
   const RunData& run_;
@@ -330,7 +330,7 @@ class Estimator {
 }  // namespace
 
 std::vector<FactorEstimate> estimate_factors(const RunData& run, const MigrationMetrics& m) {
-  if (!m.duration || !m.first_start || *m.duration <= 0) return {};
+  if (!m.duration_s || !m.first_start_s || *m.duration_s <= 0) return {};
   // The summary, the run's text and the report each ask for the same run's estimate, and on a
   // large run it costs a predictor per link variant: computed once per recording.
   struct Cache {

@@ -450,8 +450,8 @@ LowerBoundInput lower_bound_input(const RunData& run) {
 
 std::optional<double> run_lower_bound(const RunData& run) {
   const MigrationMetrics m = migration_metrics(run);
-  if (!m.first_start) return std::nullopt;
-  const LowerBound b = migration_lower_bound(lower_bound_input(run), Seconds{*m.first_start});
+  if (!m.first_start_s) return std::nullopt;
+  const LowerBound b = migration_lower_bound(lower_bound_input(run), Seconds{*m.first_start_s});
   if (!b.finite()) return std::nullopt;
   return b.duration_s;
 }

@@ -174,9 +174,10 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
   row("Scenario", escape(s.name));
   row("Seed", fmt::format("{}", s.seed));
   row("Start", escape(s.start.human()) + " (the scenario clock; every date below is on it)");
-  if (m.duration) {
-    row("Duration", fmt::format("<b>{}</b> (first start {}, last end <b>{}</b>)",
-                                duration(*m.duration), at(s, *m.first_start), at(s, *m.last_end)));
+  if (m.duration_s) {
+    row("Duration",
+        fmt::format("<b>{}</b> (first start {}, last end <b>{}</b>)", duration(*m.duration_s),
+                    at(s, *m.first_start_s), at(s, *m.last_end_s)));
   } else {
     row("Duration", "no move started before the horizon");
   }
@@ -190,7 +191,7 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
                                "{} mailbox(es) not moved, so its duration measures only the part "
                                "it simulated{}; the whole migration needs at least the bound",
                                to_string(rec.stopped_by), with_thousands(not_moved),
-                               m.duration && std::isfinite(*lb) && *lb > *m.duration
+                               m.duration_s && std::isfinite(*lb) && *lb > *m.duration_s
                                    ? " and can be shorter than the bound"
                                    : "")));
   }
@@ -202,9 +203,10 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
                   with_thousands(not_moved), with_thousands(m.attempts_cancelled)));
   row("Bytes moved", escape(units::format_bytes(Bytes{m.bytes_moved})));
   row("User downtime",
-      m.downtime_mean ? fmt::format("mean {}, p95 {}, max {} per user", duration(*m.downtime_mean),
-                                    duration(*m.downtime_p95), duration(*m.downtime_max))
-                      : "no move ran");
+      m.downtime_mean_s
+          ? fmt::format("mean {}, p95 {}, max {} per user", duration(*m.downtime_mean_s),
+                        duration(*m.downtime_p95_s), duration(*m.downtime_max_s))
+          : "no move ran");
   const Bottleneck b = estimate_bottleneck(run, m);
   row("Bottleneck (estimate)", b.resource.empty()
                                    ? escape(b.reason)
@@ -424,7 +426,7 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   const MigrationMetrics m = migration_metrics(run);
   // The time axis of every chart: from the scenario start to the end of the simulation (or
   // of the last attempt, if later).
-  const double t_end = std::max(run.recording.end_time.value, m.last_end.value_or(0));
+  const double t_end = std::max(run.recording.end_time.value, m.last_end_s.value_or(0));
   const std::vector<Interval> windows =
       expand_windows(s.migration.windows, s.start, s.simulation.horizon);
 

@@ -276,7 +276,7 @@ std::string ranking_section(std::vector<std::map<std::string, std::string>> rows
 // (analysis/bottleneck.hpp).
 std::string estimated_ranking_section(const RunData& run, const MigrationMetrics& m) {
   const std::vector<FactorEstimate> ranked = estimate_factors(run, m);
-  if (ranked.empty() || !m.duration) return "";
+  if (ranked.empty() || !m.duration_s) return "";
   std::vector<std::map<std::string, std::string>> rows;
   for (const FactorEstimate& f : ranked) {
     if (rows.size() == 8) break;
@@ -284,7 +284,7 @@ std::string estimated_ranking_section(const RunData& run, const MigrationMetrics
                     {"change", f.change},
                     {"duration_s", fmt::format("{}", f.duration_s)},
                     {"gain_s", fmt::format("{}", f.gain_s)},
-                    {"gain_fraction", fmt::format("{}", f.gain_s / *m.duration)},
+                    {"gain_fraction", fmt::format("{}", f.gain_s / *m.duration_s)},
                     {"status", "estimate"}});
   }
   return ranking_section(rows, false);

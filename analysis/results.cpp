@@ -74,8 +74,8 @@ MigrationMetrics migration_metrics(const RunData& run) {
     mb.last_end = std::max(mb.last_end, a.end.value);
     mb.in_attempts += a.end.value - a.start.value;
     mb.last = a.state;
-    if (!m.first_start || a.start.value < *m.first_start) m.first_start = a.start.value;
-    if (!m.last_end || a.end.value > *m.last_end) m.last_end = a.end.value;
+    if (!m.first_start_s || a.start.value < *m.first_start_s) m.first_start_s = a.start.value;
+    if (!m.last_end_s || a.end.value > *m.last_end_s) m.last_end_s = a.end.value;
     switch (a.state) {
       case MoveState::moved:
         ++m.mailboxes_moved;
@@ -91,7 +91,7 @@ MigrationMetrics migration_metrics(const RunData& run) {
         break;
     }
   }
-  if (m.first_start) m.duration = *m.last_end - *m.first_start;
+  if (m.first_start_s) m.duration_s = *m.last_end_s - *m.first_start_s;
   m.completed = m.mailboxes_moved == m.mailboxes_total;
   if (by_queue_index.empty()) return m;
   std::vector<double> downtime;
@@ -108,10 +108,10 @@ MigrationMetrics migration_metrics(const RunData& run) {
     }
   }
   const auto n = double(downtime.size());
-  m.downtime_mean = downtime_sum / n;
-  m.downtime_max = *std::max_element(downtime.begin(), downtime.end());
-  m.downtime_p95 = percentile_nearest_rank(downtime, 95);
-  m.wait_mean = wait_sum / n;
+  m.downtime_mean_s = downtime_sum / n;
+  m.downtime_max_s = *std::max_element(downtime.begin(), downtime.end());
+  m.downtime_p95_s = percentile_nearest_rank(downtime, 95);
+  m.wait_mean_s = wait_sum / n;
   if (ended > 0) m.bounded_slowdown_mean = slowdown_sum / ended;
   return m;
 }
@@ -183,7 +183,7 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
     return {e.resource, std::string(database ? "the database disk" : "the log disk") +
                             " filled and dismounted the databases: " + describe(e)};
   }
-  if (!m.duration) return {"", "no move ran"};
+  if (!m.duration_s) return {"", "no move ran"};
   const std::vector<FactorEstimate> ranked = estimate_factors(run, m);  // analysis/bottleneck.hpp
   // The evidence beside the estimate: the busiest rate resource while moves ran.
   std::string busiest = "none";
@@ -199,14 +199,14 @@ Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
   }
   const std::string evidence =
       fmt::format("busiest while moves run: {} at {:.0f} %", busiest, busiest_share * 100);
-  if (ranked.empty() || ranked.front().gain_s <= 0.01 * *m.duration) {
+  if (ranked.empty() || ranked.front().gain_s <= 0.01 * *m.duration_s) {
     return {ranked.empty() ? "" : ranked.front().factor,
             "no single factor would end the migration 1 % sooner (" + evidence + ")"};
   }
   const FactorEstimate& top = ranked.front();
   return {top.factor, fmt::format("{} would end the migration about {:.0f} % sooner (estimated "
                                   "from this run; `coexlab bottlenecks` simulates it); {}",
-                                  top.change, 100 * top.gain_s / *m.duration, evidence)};
+                                  top.change, 100 * top.gain_s / *m.duration_s, evidence)};
 }
 
 // ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
@@ -346,7 +346,7 @@ json summary_json(const RunData& run, const json& checks) {
   out["seed"] = run.scenario.seed;
   out["resolved"] = resolved_scenario(run.scenario);
   json mig;
-  mig[summary_key::duration_s] = opt(m.duration);
+  mig[summary_key::duration_s] = opt(m.duration_s);
   mig[summary_key::lower_bound_s] = opt(run_lower_bound(run));  // analysis/lower_bound.hpp
   mig["mailboxes_total"] = m.mailboxes_total;
   mig[summary_key::mailboxes_moved] = m.mailboxes_moved;
@@ -357,13 +357,13 @@ json summary_json(const RunData& run, const json& checks) {
   mig["stopped_by"] = to_string(run.recording.stopped_by);
   mig["stop_detail"] =
       run.recording.stop_detail.empty() ? json(nullptr) : json(run.recording.stop_detail);
-  mig["first_start_s"] = opt(m.first_start);
-  mig["last_end_s"] = opt(m.last_end);
-  mig["user_downtime_s"] =
-      m.downtime_mean
-          ? json{{"mean", *m.downtime_mean}, {"p95", *m.downtime_p95}, {"max", *m.downtime_max}}
-          : json(nullptr);
-  mig["wait_mean_s"] = opt(m.wait_mean);
+  mig["first_start_s"] = opt(m.first_start_s);
+  mig["last_end_s"] = opt(m.last_end_s);
+  mig["user_downtime_s"] = m.downtime_mean_s ? json{{"mean", *m.downtime_mean_s},
+                                                    {"p95", *m.downtime_p95_s},
+                                                    {"max", *m.downtime_max_s}}
+                                             : json(nullptr);
+  mig["wait_mean_s"] = opt(m.wait_mean_s);
   mig["bounded_slowdown_mean"] = opt(m.bounded_slowdown_mean);
   json events = json::array();
   const auto text_or_null = [](const std::string& t) {
@@ -535,12 +535,12 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
       fmt::format("{} (seed {}): {} mailboxes to move, {}; start {}\n", run.scenario.name,
                   run.scenario.seed, with_thousands(m.mailboxes_total),
                   units::format_bytes(Bytes{total_bytes}), run.scenario.start.human());
-  if (m.duration) {
+  if (m.duration_s) {
     out += fmt::format("  migration   {}, from {} to {} (last end at +{}){}\n",
-                       units::format_duration(Seconds{*m.duration}),
-                       civil_at(run.scenario.start, *m.first_start).human(),
-                       civil_at(run.scenario.start, *m.last_end).human(),
-                       units::format_duration(Seconds{*m.last_end}),
+                       units::format_duration(Seconds{*m.duration_s}),
+                       civil_at(run.scenario.start, *m.first_start_s).human(),
+                       civil_at(run.scenario.start, *m.last_end_s).human(),
+                       units::format_duration(Seconds{*m.last_end_s}),
                        m.completed ? "" : " — NOT COMPLETED");
   } else {
     out += "  migration   no move started before the horizon — NOT COMPLETED\n";
@@ -548,19 +548,19 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
   if (run.recording.stopped_by != StopReason::done) {
     out += fmt::format("  stopped by  {} at {}: {}{}\n", to_string(run.recording.stopped_by),
                        date(run.recording.end_time.value), run.recording.stop_detail,
-                       m.duration ? "; the duration above is only a lower bound on the whole "
-                                    "migration's"
-                                  : "");
+                       m.duration_s ? "; the duration above is only a lower bound on the whole "
+                                      "migration's"
+                                    : "");
   }
   out += fmt::format("  mailboxes   {} moved, {} failed, {} not moved; {} cancelled attempts\n",
                      with_thousands(m.mailboxes_moved), with_thousands(m.mailboxes_failed),
                      with_thousands(m.mailboxes_total - m.mailboxes_moved - m.mailboxes_failed),
                      with_thousands(m.attempts_cancelled));
-  if (m.downtime_mean) {
+  if (m.downtime_mean_s) {
     out += fmt::format("  downtime    mean {}, p95 {}, max {} per user\n",
-                       units::format_duration(Seconds{*m.downtime_mean}),
-                       units::format_duration(Seconds{*m.downtime_p95}),
-                       units::format_duration(Seconds{*m.downtime_max}));
+                       units::format_duration(Seconds{*m.downtime_mean_s}),
+                       units::format_duration(Seconds{*m.downtime_p95_s}),
+                       units::format_duration(Seconds{*m.downtime_max_s}));
   }
   const Bottleneck b = estimate_bottleneck(run, m);
   if (!b.resource.empty()) out += fmt::format("  bottleneck  {}: {}\n", b.resource, b.reason);

@@ -32,17 +32,17 @@ struct MigrationMetrics {
   std::int64_t attempts_cancelled = 0;
   double bytes_moved = 0;
   bool completed = false;
-  std::optional<double> first_start;  // seconds from start; nullopt: no move ever started
-  std::optional<double> last_end;
-  std::optional<double> duration;  // last_end - first_start
+  std::optional<double> first_start_s;  // seconds from start; nullopt: no move ever started
+  std::optional<double> last_end_s;
+  std::optional<double> duration_s;  // last_end_s - first_start_s
   // Per mailbox with at least one attempt: total offline time over its attempts.
-  std::optional<double> downtime_mean, downtime_p95, downtime_max;
+  std::optional<double> downtime_mean_s, downtime_p95_s, downtime_max_s;
   // Scheduler metrics (SPEC §5.7, docs/outputs.md). Wait: from when a mailbox was first
   // queued (its batch's not_before, else the start) to its first attempt's start, over the
   // mailboxes that started. Bounded slowdown: per mailbox whose last attempt ended (moved or
-  // failed), max(1, (wait + run) / max(run, kSlowdownBound)) where run is its time in attempts
+  // failed), max(1, (wait + run) / max(run, kSlowdownBound_s)) where run is its time in attempts
   // and wait + run its whole turnaround, last end - first queued; their mean.
-  std::optional<double> wait_mean;
+  std::optional<double> wait_mean_s;
   std::optional<double> bounded_slowdown_mean;
 };
 

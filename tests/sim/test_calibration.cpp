@@ -77,7 +77,7 @@ calibration:
 double items_per_second(const test::Simulated& s) {
   double items = 0;
   for (const Mailbox& m : s.out.mailboxes) items += double(m.items);
-  return items / *s.metrics().duration;
+  return items / *s.metrics().duration_s;
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ TEST(Calibration, FourLanThreadsMoveOnTheOrderOf10GBPerHour) {
   const auto s = simulate_yaml(lab(l));
   const auto m = s.metrics();
   ASSERT_TRUE(m.completed);
-  const double gb_per_hour = m.bytes_moved / *m.duration * 3600 / 1e9;
+  const double gb_per_hour = m.bytes_moved / *m.duration_s * 3600 / 1e9;
   RecordProperty("gb_per_hour", fmt::format("{:.2f}", gb_per_hour));
   EXPECT_GE(gb_per_hour, 10.0 / 3);
   EXPECT_LE(gb_per_hour, 10.0 * 3);
@@ -122,7 +122,7 @@ TEST(Calibration, HundredMillisecondRoundTripIsSeveralTimesSlower) {
       cost.rpc_round_trips_per_item * (0.4e-3 + 2 * cost.rpc_server_time.value) +
       cost.item_server_time.value;
   const double lan_lower_bound = items * per_item_lan;  // bytes and disks only add to it
-  const double ratio = *wan.metrics().duration / lan_lower_bound;
+  const double ratio = *wan.metrics().duration_s / lan_lower_bound;
   RecordProperty("slowdown_vs_lan", fmt::format("{:.2f}", ratio));
   EXPECT_GE(ratio, 3.0);
 }
@@ -177,7 +177,7 @@ double simulate_row(const RpcRow& row, const TableEnvironment& env) {
   // the source leg's, each one network round trip.
   const auto s = simulate_yaml(lab(l));
   EXPECT_EQ(s.out.mailboxes.front().items, std::llround(row.items));
-  return *s.metrics().duration;
+  return *s.metrics().duration_s;
 }
 
 TEST(Calibration, RpcTableRow1RoundTripShareIsAboutAThird) {

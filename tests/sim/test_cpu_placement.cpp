@@ -168,7 +168,7 @@ TEST(CpuPlacement, MoveCpuIsSplitOverSourceMoverAndTarget) {
   ASSERT_TRUE(m.completed);
   // Six moves of 10 s of CPU each, one thread: 60 s, every one of the three CPUs busy
   // throughout (the bytes take microseconds).
-  ASSERT_NEAR(*m.duration, 60.0, 0.01);
+  ASSERT_NEAR(*m.duration_s, 60.0, 0.01);
   for (const char* server : {"SRC", "MOVER", "TGT"}) {
     EXPECT_NEAR(mean_of(s, std::string(server) + "/cpu"), 1.0, 0.01) << server;
   }
@@ -223,7 +223,7 @@ TEST(CpuPlacement, UsersCpuIsWhereTheirMailboxesAre) {
   replace("sample_interval: 10 s", "sample_interval: 10 min");
   const auto s = simulate_yaml(yaml);
   ASSERT_TRUE(s.metrics().completed);
-  EXPECT_GT(s.metrics().last_end.value_or(0), 48 * 3600.0);
+  EXPECT_GT(s.metrics().last_end_s.value_or(0), 48 * 3600.0);
   EXPECT_GT(mean_between(s, "SRC/cpu", 0, 23), 0.0);
   EXPECT_NEAR(mean_between(s, "TGT/cpu", 0, 23), 0.0, 1e-12);
   EXPECT_NEAR(mean_between(s, "SRC/cpu", 25, 47), 0.0, 1e-12);

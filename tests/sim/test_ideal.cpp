@@ -85,7 +85,7 @@ TEST(Ideal, SingleMoveOverWanBottleneck) {
   const auto m = s.metrics();
   ASSERT_TRUE(m.completed);
   // 1 GB over 10 Mbps: 800 s, plus the route latency once.
-  expect_exact(*m.duration, kRouteLatency + 1e9 / (10e6 / 8), "duration");
+  expect_exact(*m.duration_s, kRouteLatency + 1e9 / (10e6 / 8), "duration");
   EXPECT_EQ(s.attempt(0).state, MoveState::moved);
   EXPECT_DOUBLE_EQ(m.bytes_moved, 1e9);
 }
@@ -97,7 +97,7 @@ TEST(Ideal, SourceDatabaseDiskBottleneck) {
   p.size = "100 MB";
   const auto s = simulate_yaml(two_site(p));
   // 100 IOPS x 4 KiB pages (Exchange 2003) = 409,600 B/s.
-  expect_exact(*s.metrics().duration, kRouteLatency + 100e6 / (100 * 4096.0), "duration");
+  expect_exact(*s.metrics().duration_s, kRouteLatency + 100e6 / (100 * 4096.0), "duration");
   // The disk is the bottleneck: fully busy while the move streams, idle during the route
   // latency. The run is shorter than a sample interval: one sample over the whole run.
   const auto& disk = s.resource("OLD/database_disk");
@@ -202,7 +202,7 @@ TEST(Ideal, FinishPolicyLetsAMoveOverrunAndTheNextWaitsAWeek) {
   EXPECT_EQ(s.attempt(0).state, MoveState::moved);
   expect_exact(s.attempt(1).start.value, open + 7 * 86400.0, "second starts a week later");
   const auto m = s.metrics();
-  expect_exact(*m.duration, 7 * 86400.0 + kRouteLatency + 800, "duration includes the wait");
+  expect_exact(*m.duration_s, 7 * 86400.0 + kRouteLatency + 800, "duration includes the wait");
 }
 
 TEST(Ideal, BatchNotBefore) {
@@ -236,7 +236,7 @@ TEST(Ideal, CancelAtWindowEndRollsBackAndRequeues) {
   EXPECT_EQ(m.attempts_cancelled, 1);
   EXPECT_DOUBLE_EQ(m.bytes_moved, 5e9);  // the lost work of the first attempt is not counted
   // The user was offline in both attempts.
-  expect_exact(*m.downtime_max, 3600 + kRouteLatency + 4000, "downtime");
+  expect_exact(*m.downtime_max_s, 3600 + kRouteLatency + 4000, "downtime");
 }
 
 TEST(Ideal, FullLogDiskDismountsUntilTheBackup) {
@@ -255,7 +255,7 @@ TEST(Ideal, FullLogDiskDismountsUntilTheBackup) {
   EXPECT_LT(events[0].time.value, 1300);
   EXPECT_GE(events[1].time.value, 6 * 3600.0);
   // The move waited for the remount, then resumed: the migration ends after the backup.
-  EXPECT_GT(*m.last_end, events[1].time.value + 1000);
+  EXPECT_GT(*m.last_end_s, events[1].time.value + 1000);
   const auto& space = s.resource("NEW/log_space");
   double peak = 0;
   for (double u : space.samples) peak = std::max(peak, u);

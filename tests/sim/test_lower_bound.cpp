@@ -34,11 +34,11 @@ std::optional<double> expect_bound_holds(const Simulated& s) {
   const std::optional<double> bound = run_lower_bound(s.run());
   // Recorded in --gtest_output files: how close the bound comes, case by case.
   ::testing::Test::RecordProperty("duration_s",
-                                  m.duration ? fmt::format("{:.3f}", *m.duration) : "null");
+                                  m.duration_s ? fmt::format("{:.3f}", *m.duration_s) : "null");
   ::testing::Test::RecordProperty("lower_bound_s", bound ? fmt::format("{:.3f}", *bound) : "null");
   ::testing::Test::RecordProperty("reached_horizon",
                                   s.out.recording.reached_horizon ? "true" : "false");
-  if (!m.duration) {
+  if (!m.duration_s) {
     ADD_FAILURE() << "no move started";
     return bound;
   }
@@ -51,9 +51,9 @@ std::optional<double> expect_bound_holds(const Simulated& s) {
   // hold. Infinite (null) would claim that a finished migration was impossible.
   EXPECT_TRUE(bound.has_value()) << "the run finished, yet the bound says it could not";
   if (bound) {
-    EXPECT_GE(*m.duration, *bound * (1 - kRounding) - 1e-6)
-        << "simulated " << *m.duration << " s is below the lower bound " << *bound << " s ("
-        << migration_lower_bound(input_of(s), Seconds{*m.first_start}).binding << ")";
+    EXPECT_GE(*m.duration_s, *bound * (1 - kRounding) - 1e-6)
+        << "simulated " << *m.duration_s << " s is below the lower bound " << *bound << " s ("
+        << migration_lower_bound(input_of(s), Seconds{*m.first_start_s}).binding << ")";
   }
   // The bound without a known first start is weaker, and so holds too.
   const LowerBound any_start = migration_lower_bound(input_of(s), std::nullopt);
@@ -68,9 +68,9 @@ void expect_tight(const Simulated& s) {
   const MigrationMetrics m = s.metrics();
   ASSERT_TRUE(m.completed);
   ASSERT_TRUE(bound.has_value());
-  EXPECT_LE(*m.duration - *bound, 0.005 * *m.duration)
-      << "simulated " << *m.duration << " s, bound " << *bound << " s ("
-      << migration_lower_bound(input_of(s), Seconds{*m.first_start}).binding << ")";
+  EXPECT_LE(*m.duration_s - *bound, 0.005 * *m.duration_s)
+      << "simulated " << *m.duration_s << " s, bound " << *bound << " s ("
+      << migration_lower_bound(input_of(s), Seconds{*m.first_start_s}).binding << ")";
 }
 
 }  // namespace
@@ -305,7 +305,7 @@ TEST(LowerBoundTerms, ThreadLimitIsTotalTimeOverThreads) {
   coexlab::test::expect_exact(b.duration_s, 4 * (kRoute + 1e6 / kWanBytesPerSecond), "threads");
   EXPECT_EQ(b.binding, "migration/threads");
   const auto s = simulate_yaml(yaml);
-  coexlab::test::expect_exact(*s.metrics().duration, b.duration_s,
+  coexlab::test::expect_exact(*s.metrics().duration_s, b.duration_s,
                               "simulated: exactly the thread term");
 }
 
@@ -353,7 +353,7 @@ TEST(LowerBoundTerms, FinishOverrunIsBoundedByTheMovesRunningAtTheWindowEnd) {
   EXPECT_GE(b.duration_s, 86400.0) << b.binding;
   const auto s = simulate_yaml(yaml);
   ASSERT_TRUE(s.metrics().completed);
-  EXPECT_GE(*s.metrics().duration, b.duration_s);
+  EXPECT_GE(*s.metrics().duration_s, b.duration_s);
 }
 
 // A flow that crosses one resource twice uses it twice: the bound counts it so, and the
@@ -394,7 +394,7 @@ calibration: { mode: ideal }
       2e-3 + 2 * 50e6 / (10e6 / 8);  // two legs of 1 ms; 50 MB twice over 10 Mbps
   coexlab::test::expect_exact(bound_of(yaml, 0.0).duration_s, expected, "bound");
   const auto s = simulate_yaml(yaml);
-  coexlab::test::expect_exact(*s.metrics().duration, expected, "simulated");
+  coexlab::test::expect_exact(*s.metrics().duration_s, expected, "simulated");
 }
 
 // A move between two databases of one 2007 server reads and writes the same disk.
@@ -425,5 +425,5 @@ calibration: { mode: ideal }
   const double expected = 2 * 20e6 / (100 * 8192.0);  // mover = source = target: no network leg
   coexlab::test::expect_exact(bound_of(yaml, 0.0).duration_s, expected, "bound");
   const auto s = simulate_yaml(yaml);
-  coexlab::test::expect_exact(*s.metrics().duration, expected, "simulated");
+  coexlab::test::expect_exact(*s.metrics().duration_s, expected, "simulated");
 }

@@ -189,7 +189,7 @@ TEST(TightWindow, WindowFitWaitsForTheNextWindowInsteadOfBeingCancelled) {
   EXPECT_TRUE(m.completed);
   EXPECT_EQ(window_overrun(s.run()), 0.0);
   // Same makespan as fifo, less downtime: the user of the small move is offline once.
-  expect_exact(*m.duration, 86400 + kSmall, "duration");
+  expect_exact(*m.duration_s, 86400 + kSmall, "duration");
 }
 
 // ---- largest_first against fifo where the order decides the makespan ----------------------------
@@ -220,7 +220,7 @@ TEST(Makespan, FifoLeavesTheLargestMailboxAloneAtTheEnd) {
   const auto m = s.metrics();
   ASSERT_TRUE(m.completed);
   // 1 GB, 1 GB on each thread, then 4 GB on one thread while the other idles.
-  expect_exact(*m.duration, 3 * kRoute + 6e9 / kCapped, "fifo makespan");
+  expect_exact(*m.duration_s, 3 * kRoute + 6e9 / kCapped, "fifo makespan");
 }
 
 TEST(Makespan, LargestFirstStartsItFirst) {
@@ -229,8 +229,8 @@ TEST(Makespan, LargestFirstStartsItFirst) {
   ASSERT_TRUE(m.completed);
   EXPECT_EQ(s.out.queue[size_t(s.attempt(0).queue_index)].source_database, 1);  // the 4 GB one
   // 4 GB on one thread, four 1 GB moves on the other: 4 GB each, 4 route latencies.
-  expect_exact(*m.duration, 4 * kRoute + 4e9 / kCapped, "LPT makespan");
-  EXPECT_LT(*m.duration, 3 * kRoute + 6e9 / kCapped);  // below fifo's makespan
+  expect_exact(*m.duration_s, 4 * kRoute + 4e9 / kCapped, "LPT makespan");
+  EXPECT_LT(*m.duration_s, 3 * kRoute + 6e9 / kCapped);  // below fifo's makespan
 }
 
 TEST(Makespan, SmallestFirstMovesEveryMailboxBeforeTheLargest) {
@@ -246,14 +246,14 @@ TEST(SchedulerMetrics, WaitAndBoundedSlowdownOfFifoOnTwoThreads) {
   ASSERT_TRUE(m.completed);
   // 1 GB, 1 GB start at 0; the next two at t1, when those end; the 4 GB one at 2 t1.
   const double t1 = kRoute + 1e9 / kCapped, t4 = kRoute + 4e9 / kCapped;
-  ASSERT_TRUE(m.wait_mean && m.bounded_slowdown_mean);
-  EXPECT_NEAR(*m.wait_mean, (0 + 0 + t1 + t1 + 2 * t1) / 5, 1e-9);
+  ASSERT_TRUE(m.wait_mean_s && m.bounded_slowdown_mean);
+  EXPECT_NEAR(*m.wait_mean_s, (0 + 0 + t1 + t1 + 2 * t1) / 5, 1e-9);
   // Per mailbox max(1, (wait + run) / max(run, 10 s)): 1, 1, 2, 2 and (2 t1 + t4) / t4.
   EXPECT_NEAR(*m.bounded_slowdown_mean, (1 + 1 + 2 + 2 + (2 * t1 + t4) / t4) / 5, 1e-12);
   const auto summary = summary_json(s.run(), nlohmann::ordered_json::array());
   // summary.json: to 12 significant digits.
-  EXPECT_NEAR(summary["migration"]["wait_mean_s"].get<double>(), *m.wait_mean,
-              *m.wait_mean * 1e-11);
+  EXPECT_NEAR(summary["migration"]["wait_mean_s"].get<double>(), *m.wait_mean_s,
+              *m.wait_mean_s * 1e-11);
   EXPECT_NEAR(summary["migration"]["bounded_slowdown_mean"].get<double>(), *m.bounded_slowdown_mean,
               1e-11);
 }
@@ -261,12 +261,12 @@ TEST(SchedulerMetrics, WaitAndBoundedSlowdownOfFifoOnTwoThreads) {
 TEST(SchedulerMetrics, ACancelledMailboxWaitsOnceAndItsTurnaroundSpansEveryAttempt) {
   const auto s = simulate_yaml(two_site(tight_window("fifo")));
   const auto m = s.metrics();
-  ASSERT_TRUE(m.completed && m.wait_mean && m.bounded_slowdown_mean);
+  ASSERT_TRUE(m.completed && m.wait_mean_s && m.bounded_slowdown_mean);
   // Large moves back to back from 0 (waits 0, kLarge, 2 kLarge; slowdowns 1, 2, 3); the small
   // one waits 3 kLarge, is cancelled at 3,600 s and moves from 86,400 s: its run is both
   // attempts, its turnaround from 0 to its end.
   const double small_run = (3600 - 3 * kLarge) + kSmall;
-  EXPECT_NEAR(*m.wait_mean, (0 + kLarge + 2 * kLarge + 3 * kLarge) / 4, 1e-9);
+  EXPECT_NEAR(*m.wait_mean_s, (0 + kLarge + 2 * kLarge + 3 * kLarge) / 4, 1e-9);
   EXPECT_NEAR(*m.bounded_slowdown_mean, (1 + 2 + 3 + (86400 + kSmall) / small_run) / 4, 1e-12);
 }
 
@@ -279,14 +279,14 @@ TEST(SchedulerMetrics, ShortMovesCountAsTenSeconds) {
   const double one = kRoute + 1e6 / kWanRate;
   // The first: max(1, one / 10) = 1; the second waited `one`: (one + one) / 10, below 1 too.
   EXPECT_EQ(*m.bounded_slowdown_mean, 1.0);
-  EXPECT_NEAR(*m.wait_mean, one / 2, 1e-12);
+  EXPECT_NEAR(*m.wait_mean_s, one / 2, 1e-12);
 }
 
 TEST(Portfolio, FollowsLargestFirstWhereTheOrderDecidesTheMakespan) {
   const auto s = simulate_yaml(two_site(lpt_case("portfolio")));
   const auto m = s.metrics();
   ASSERT_TRUE(m.completed);
-  expect_exact(*m.duration, 4 * kRoute + 4e9 / kCapped, "LPT makespan");
+  expect_exact(*m.duration_s, 4 * kRoute + 4e9 / kCapped, "LPT makespan");
 }
 
 TEST(Portfolio, FollowsWindowFitWhereTheWindowsEndWouldCancel) {
@@ -297,7 +297,7 @@ TEST(Portfolio, FollowsWindowFitWhereTheWindowsEndWouldCancel) {
   const auto m = s.metrics();
   ASSERT_TRUE(m.completed);
   EXPECT_EQ(m.attempts_cancelled, 0);
-  expect_exact(*m.duration, 86400 + kSmall, "duration");
+  expect_exact(*m.duration_s, 86400 + kSmall, "duration");
 }
 
 // ---- spreading over sources and resources
@@ -361,7 +361,7 @@ calibration: { mode: ideal }
   EXPECT_EQ(servers, (std::vector<int>{0, 1, 1, 0}));
   // SLOW's disk carries 20 MB in all and is busy from the first route latency on (the second
   // SLOW move joins it while the first still runs): the makespan is the disk's.
-  expect_exact(s.metrics().duration.value(), 0.5e-3 + 20e6 / (100 * 4096.0), "makespan");
+  expect_exact(s.metrics().duration_s.value(), 0.5e-3 + 20e6 / (100 * 4096.0), "makespan");
 }
 
 // ---- the predictor against the simulator
