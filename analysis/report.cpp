@@ -429,6 +429,7 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   const double t_end = std::max(run.recording.end_time.value, m.last_end_s.value_or(0));
   const std::vector<Interval> windows =
       expand_windows(s.migration.windows, s.start, s.simulation.horizon);
+  const ScenarioText typed(s.file);  // capacities in the units the file used
 
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -441,7 +442,7 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   out += windows_section(run, windows);
   out += gantt_section(run, windows, t_end);
   out += utilisation_section(run, windows, t_end);
-  out += space_section(run);
+  out += space_section(run, typed);
   out += log_space_section(run, windows, t_end);
   out += mail_section(run);
   // Between markers, so that `bottlenecks --out DIR` can put its simulated ranking in place
@@ -450,7 +451,7 @@ std::string report_html(const RunData& run, const ReportOptions& options) {
   out += options.bottleneck_rows ? ranking_section(*options.bottleneck_rows, true)
                                  : estimated_ranking_section(run, m);
   out += kRankingEnd;
-  out += resources_section(run);
+  out += resources_section(run, typed);
   out += events_section(run);
   out += "</body>\n</html>\n";
   return out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report.hpp"
+#include "table.hpp"
 
 namespace coexlab::report_detail {
 
@@ -29,14 +30,15 @@ std::string opt_duration(const std::optional<double>& s);
 // An instant for people: "Sat 2007-06-09 19:02".
 std::string at(const Scenario& s, double t);
 // A capacity in the unit of its resource (SPEC §4), in the units a planner reads.
-std::string capacity_text(const Scenario& s, const ResourceSeries& r);
+// `text`: the scenario file as typed, for a capacity in the unit family it was typed in.
+std::string capacity_text(const ScenarioText& text, const ResourceSeries& r);
 std::string legend_item(std::string_view colour, std::string_view label);
 // Vertical grid lines and date labels of a time axis between y_top and y_bottom, at clock-round
 // instants of the scenario calendar (midnights for steps of a day or more).
 std::string time_axis(const Scenario& s, const svg::LinearScale& x, double y_top, double y_bottom,
                       int max_ticks);
 
-std::string resources_section(const RunData& run);
+std::string resources_section(const RunData& run, const ScenarioText& text);
 std::string mail_section(const RunData& run);
 std::string events_section(const RunData& run);
 std::string ranking_section(std::vector<std::map<std::string, std::string>> rows, bool simulated);
@@ -48,7 +50,7 @@ std::string progress_section(const RunData& run, const std::vector<Interval>& wi
 // overrun.
 std::string windows_section(const RunData& run, const std::vector<Interval>& windows);
 // Database and log space of each server against its capacity: peak used.
-std::string space_section(const RunData& run);
+std::string space_section(const RunData& run, const ScenarioText& text);
 // The scenario's description and the warnings `validate` gives for it.
 std::string scenario_section(const RunData& run, const std::vector<std::string>& warnings);
 

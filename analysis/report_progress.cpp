@@ -143,7 +143,7 @@ std::string used_like(double bytes, const std::string& capacity) {
 }
 }  // namespace
 
-std::string space_section(const RunData& run) {
+std::string space_section(const RunData& run, const ScenarioText& text) {
   std::string rows;
   for (const ResourceSeries& r : run.recording.resources) {
     if ((r.kind != ResourceKind::log_space && r.kind != ResourceKind::database_space) ||
@@ -156,8 +156,8 @@ std::string space_section(const RunData& run) {
         "<td class=\"n\">{}</td></tr>\n",
         escape(r.id.substr(0, r.id.find('/'))),
         r.kind == ResourceKind::log_space ? "log space" : "database space",
-        escape(used_like(*st.peak * *r.capacity, capacity_text(run.scenario, r))),
-        escape(capacity_text(run.scenario, r)),
+        escape(used_like(*st.peak * *r.capacity, capacity_text(text, r))),
+        escape(capacity_text(text, r)),
         *st.peak >= 0.9 ? "<b>" + percent(*st.peak) + "</b>" : percent(*st.peak));
   }
   std::string out = "<section>\n<h2>Database and log space</h2>\n";

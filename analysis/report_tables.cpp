@@ -27,15 +27,14 @@ std::string at(const Scenario& s, double t) {
 }
 
 // A capacity in the unit of its resource (SPEC §4), in the units a planner reads.
-std::string capacity_text(const Scenario& s, const ResourceSeries& r) {
+std::string capacity_text(const ScenarioText& text, const ResourceSeries& r) {
   if (!r.capacity) return "—";
   const double c = *r.capacity;
   if (r.unit == "B") {
     // In the unit family the scenario typed it in ("100 GiB" stays binary).
     const std::string server = r.id.substr(0, r.id.find('/'));
     const std::string disk = r.kind == ResourceKind::log_space ? "log_disk" : "database_disk";
-    const std::string typed =
-        scenario_text_at(s.file, "servers." + server + ".hardware." + disk + ".capacity");
+    const std::string typed = text.at("servers." + server + ".hardware." + disk + ".capacity");
     if (std::string like = format_like(c, typed); !like.empty()) return like;
     return units::format_bytes(Bytes{c});
   }
@@ -103,7 +102,7 @@ std::string time_axis(const Scenario& s, const svg::LinearScale& x, double y_top
 
 // ---- Tables ----
 
-std::string resources_section(const RunData& run) {
+std::string resources_section(const RunData& run, const ScenarioText& text) {
   struct Row {
     const ResourceSeries* r;
     ResourceStats st;
@@ -125,7 +124,7 @@ std::string resources_section(const RunData& run) {
   };
   for (size_t i = 0; i < rows.size() && i < kMaxResourceRows; ++i) {
     const ResourceSeries& r = *rows[i].r;
-    const std::string cap = capacity_text(run.scenario, r);
+    const std::string cap = capacity_text(text, r);
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td>"

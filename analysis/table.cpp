@@ -148,33 +148,26 @@ std::string human_table(const std::vector<std::string>& columns,
   return render_table(head, cells);
 }
 
-namespace {
-// The parsed file of the last scenario_text_at call: a report asks for every server's
-// capacities, and parsing a field case's 52 KB each time took 5 % of a run (a scenario does
-// not change while a command runs). An unreadable file is remembered as a null root.
-const YAML::Node& scenario_root(const std::string& file) {
-  static std::string cached_file;
-  static YAML::Node cached_root;
-  static bool cached = false;
-  if (!cached || cached_file != file) {
-    cached = true;
-    cached_file = file;
-    try {
-      cached_root = YAML::LoadFile(file);
-    } catch (const YAML::Exception&) {
-      cached_root = YAML::Node();  // the file was checked when loaded: a display nicety
-    }
-  }
-  return cached_root;
-}
-}  // namespace
+struct ScenarioText::Tree {
+  YAML::Node root;  // null when the file could not be parsed
+};
 
-std::string scenario_text_at(const std::string& file, const std::string& path) {
+ScenarioText::ScenarioText(const std::string& file) {
+  auto tree = std::make_shared<Tree>();
+  try {
+    tree->root = YAML::LoadFile(file);
+  } catch (const YAML::Exception&) {
+    // The file was checked when loaded: the text is a display nicety, "" everywhere.
+  }
+  tree_ = std::move(tree);
+}
+
+std::string ScenarioText::at(const std::string& path) const {
   try {
     // The cursor is rebound with reset(), never assigned: yaml-cpp's operator= writes into the
-    // node it refers to, which is the cached tree.
+    // node it refers to, which is the parsed tree.
     YAML::Node node;
-    node.reset(scenario_root(file));
+    node.reset(tree_->root);
     size_t from = 0;
     while (from <= path.size()) {
       const size_t dot = std::min(path.find('.', from), path.size());
@@ -206,6 +199,10 @@ std::string scenario_text_at(const std::string& file, const std::string& path) {
   } catch (const YAML::Exception&) {
     return "";  // the file was checked when loaded: this is only a display nicety
   }
+}
+
+std::string scenario_text_at(const std::string& file, const std::string& path) {
+  return ScenarioText(file).at(path);
 }
 
 std::string format_like(double value_si, std::string_view typed) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,9 +45,21 @@ std::string human_table(const std::vector<std::string>& columns,
 
 // ---- Quantities in the user's units ---------------------------------------------------------
 
-// The text the scenario FILE gives at a dotted PATH (list entries by `name`, as --set
-// addresses them), e.g. "100 GiB" for servers.EX07.hardware.log_disk.capacity; "" when the
-// file does not set it there (a default, a profile) or cannot be read.
+// A scenario file as the user typed it, parsed once: the text at a dotted PATH (list entries
+// by `name`, as --set addresses them), e.g. "100 GiB" for
+// servers.EX07.hardware.log_disk.capacity; "" when the file does not set it there (a default,
+// a profile) or cannot be read. A report asks it for every server's capacities.
+class ScenarioText {
+ public:
+  explicit ScenarioText(const std::string& file);
+  std::string at(const std::string& path) const;
+
+ private:
+  struct Tree;
+  std::shared_ptr<const Tree> tree_;
+};
+
+// ScenarioText(file).at(path), for a single lookup.
 std::string scenario_text_at(const std::string& file, const std::string& path);
 
 // `value_si` (in the base unit of its dimension) written in the unit of `typed` ("3 GHz",
