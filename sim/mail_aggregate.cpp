@@ -69,8 +69,9 @@ class AggregateTransport final : public MailTransport {
     const Scenario& s = c_.s;
     const CostModel& cost = c_.cost;
     const UserPopulation& users = c_.users;
-    // path id -> (path, messages, bytes), in id order so that sums are deterministic
-    std::map<int, std::tuple<const MailPath*, double, double>> volume;
+    // Messages and bytes per path this interval, in the dense table by path id; `touched_`
+    // lists the ids used, visited in id order below so that every sum is deterministic.
+    if (volume_.empty()) volume_.resize(c_.paths.path_count());
     std::map<int, double> held_now;  // path id -> messages held for mailboxes being moved
     const RecipientMix& mix = s.workload.recipients;
     using Set = UserPopulation::RecipientSet;
@@ -92,10 +93,13 @@ class AggregateTransport final : public MailTransport {
       const double size = p.sent > 0 ? p.sent_bytes / p.sent : 0;
       const auto add = [&](const MailPath& path, double n, double bytes_each) {
         if (!path.valid || n <= 0) return;
-        auto& v = volume[path.id];
-        std::get<0>(v) = &path;
-        std::get<1>(v) += n;
-        std::get<2>(v) += n * bytes_each;
+        Volume& v = volume_[size_t(path.id)];
+        if (!v.path) {
+          v.path = &path;
+          touched_.push_back(path.id);
+        }
+        v.messages += n;
+        v.bytes += n * bytes_each;
       };
       add(c_.paths.outbound(server), sent * mix.internet.value, size);
       const auto spread = [&](const ServerCounts& where, double n, const Set& set) {
@@ -119,6 +123,7 @@ class AggregateTransport final : public MailTransport {
       if (p.internet_in > 0)
         add(c_.paths.inbound(server), p.internet_in * share, p.in_bytes / p.internet_in);
     }
+    std::sort(touched_.begin(), touched_.end());
     // Resources: bytes per hop, cycles per stop, queue I/O per hub; arrival rates at hubs.
     for (AggregateHub& h : hubs_) h.lambda = 0;
     const auto stop = [&](int server, bool last, bool outbound, double n) {
@@ -134,8 +139,8 @@ class AggregateTransport final : public MailTransport {
         c_.load.add_cycles(server, n * cost.smtp_cpu_cycles_per_message);
       }
     };
-    for (const auto& [id, v] : volume) {
-      const auto [path, n, bytes] = v;
+    for (const int id : touched_) {
+      const auto& [path, n, bytes] = volume_[size_t(id)];
       const MailPath& p = *path;
       if (p.inbound) {
         load(p.in_network, bytes);
@@ -170,8 +175,8 @@ class AggregateTransport final : public MailTransport {
       h.peak = std::max(h.peak, h.lambda * (service + wait));
     }
     std::map<PathClass, std::pair<double, double>> by_class;  // class -> (n, n x latency)
-    for (const auto& [id, v] : volume) {
-      const auto [path, n, bytes] = v;
+    for (const int id : touched_) {
+      const auto& [path, n, bytes] = volume_[size_t(id)];
       const MailPath& p = *path;
       double t = p.round_trips + p.seconds_per_byte * (n > 0 ? bytes / n : 0);
       const auto stop_time = [&](int server, bool last) {
@@ -200,6 +205,8 @@ class AggregateTransport final : public MailTransport {
     for (const auto& [name, v] : by_name) {
       if (v.first > 0) pending_mail_.push_back({name, t0 + dt, v.second / v.first, v.first});
     }
+    for (const int id : touched_) volume_[size_t(id)] = Volume{};
+    touched_.clear();
   }
 
   // Adds the pending interval's messages and hub statistics for the part of it before
@@ -285,6 +292,12 @@ class AggregateTransport final : public MailTransport {
   std::map<int, Held> held_;
   double pending_t0_ = 0, pending_dt_ = 0;  // the interval not yet committed
   std::vector<DeliveredMail> pending_mail_;
+  struct Volume {
+    const MailPath* path = nullptr;  // set when the interval first sends along it
+    double messages = 0, bytes = 0;
+  };
+  std::vector<Volume> volume_;  // by MailPath::id, cleared after each interval
+  std::vector<int> touched_;    // the ids of volume_ in use
 };
 
 }  // namespace

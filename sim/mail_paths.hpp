@@ -50,6 +50,8 @@ class MailPaths {
   const MailPath& outbound(int from) const { return outbound_[size_t(from)]; }
   const MailPath& inbound(int to) const { return inbound_[size_t(to)]; }
   int connector() const { return connector_; }
+  // Ids run from 0 to this, exclusive: internal paths, then outbound, then inbound.
+  size_t path_count() const { return n_ * n_ + 2 * n_; }
 
   // The distinct network paths the valid paths' hops cross (a leg between two servers, or a
   // NIC to or from the internet), in the order they are first met.
