@@ -212,16 +212,10 @@ class Estimator {
       MoveCost c;
       c.delay = p.setup_latency.value + double(mb.items) * per_item_time(cost_, p.rtt_sum).value;
       c.transfer = std::max(0.0, e.predicted_duration(q.queue_index).value - c.delay);
-      for (const PathCrossing& x : p.flow) {
-        const RateResource& r = e.resources()[size_t(x.resource)];
-        if (r.capacity.value > 0) c.demand[r.id] += x.crossings * mb.size.value / r.capacity.value;
-      }
-      for (const auto& [disk, server] :
-           {std::pair{p.source_disk, q.source_server}, std::pair{p.target_disk, q.target_server}}) {
-        const RateResource& r = e.resources()[size_t(disk)];
-        const double io =
-            chunk_page_io_bytes(cost_, mb.items, page_size(cost_, s.servers[size_t(server)]));
-        if (r.capacity.value > 0) c.demand[r.id] += io / r.capacity.value;
+      // Bytes over each rate resource (bulk flow and page I/O), as the predictor counts them.
+      for (const auto& [resource, bytes] : e.resource_bytes(q.queue_index)) {
+        const RateResource& r = e.resources()[size_t(resource)];
+        if (r.capacity.value > 0) c.demand[r.id] += bytes.value / r.capacity.value;
       }
       const double cycles = chunk_cycles(cost_, mb.size.value, mb.items);
       if (cycles > 0) {

@@ -129,23 +129,14 @@ std::vector<std::pair<int, Bytes>> MoveEstimator::resource_bytes(int queue_index
   const Mailbox& m = mailboxes_[static_cast<size_t>(r.mailbox)];
   const MovePath& p = path_of(queue_index);
   std::vector<std::pair<int, Bytes>> out;
-  const auto add = [&out](int resource, double bytes) {
-    auto it =
-        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == resource; });
-    if (it == out.end())
-      out.emplace_back(resource, Bytes{bytes});
-    else
-      it->second.value += bytes;
-  };
-  for (const PathCrossing& c : p.flow) add(c.resource, m.size.value * c.crossings);
-  const ChunkPlan plan(cost_, m.size, m.items);
+  for (const PathCrossing& c : p.flow)
+    out.emplace_back(c.resource, Bytes{c.crossings * m.size.value});
+  // The page I/O is linear in items: the whole mailbox's at once is its chunks' sum.
   for (const auto& [disk, server] :
        {std::pair{p.source_disk, p.source_server}, std::pair{p.target_disk, p.target_server}}) {
     const Bytes page = page_size(cost_, s_.servers[static_cast<size_t>(server)]);
-    double io = 0;
-    for (std::int64_t c = 0; c < plan.count(); ++c)
-      io += chunk_page_io_bytes(cost_, plan.items(c), page);
-    if (io > 0) add(disk, io);
+    if (const double io = chunk_page_io_bytes(cost_, m.items, page); io > 0)
+      out.emplace_back(disk, Bytes{io});
   }
   return out;
 }

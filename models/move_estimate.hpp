@@ -82,9 +82,10 @@ class MoveEstimator {
   // Its mean rate alone: size / predicted duration (what it asks of each resource it crosses).
   BytesPerSecond predicted_rate(int queue_index) const;
 
-  // What a request's whole move puts on each rate resource of its path: the bulk bytes times
-  // their crossings, plus the per-item page I/O on the two database disks (the same sums the
-  // prediction's flows carry); one entry per resource, in path order.
+  // What a request's whole move puts on the rate resources of its path: the bulk bytes times
+  // their crossings over each resource of the flow, in path order, then the per-item page I/O
+  // on the source and the target database disk (the sums the prediction's flows carry). A disk
+  // can appear twice (in the flow and for its page I/O): add the entries up per resource.
   std::vector<std::pair<int, Bytes>> resource_bytes(int queue_index) const;
 
   // The formula itself, for any size and item count over a known path.

@@ -85,7 +85,13 @@ std::optional<ReplayOutcome> replay_plan(const SchedulerContext& ctx,
       const double seconds = est.predicted_duration(q).value;
       for (const auto& [r, bytes] : est.resource_bytes(q)) {
         const double capacity = resources[size_t(r)].capacity.value;
-        d.emplace_back(r, seconds > 0 && capacity > 0 ? bytes.value / seconds / capacity : 0);
+        const double share = seconds > 0 && capacity > 0 ? bytes.value / seconds / capacity : 0;
+        auto same =
+            std::find_if(d.begin(), d.end(), [r = r](const auto& e) { return e.first == r; });
+        if (same == d.end())
+          d.emplace_back(r, share);
+        else
+          same->second += share;
       }
       if (d.empty()) d.emplace_back(0, 0.0);  // asked once, even for a move that loads nothing
     }

@@ -487,3 +487,15 @@ TEST(PlanReplay, ADispatchedPlanIsDeterministic) {
     EXPECT_GE(a->end.value, bytes / kWanRate * (1 - 1e-9)) << name;
   }
 }
+
+TEST(MoveEstimate, ResourceBytesAreTheFlowsBytesPerCrossingThenThePageIo) {
+  Planned p(two_site("{ count: 1, size: 1 GB }", "{ count: 0, size: 1 GB }"));
+  const auto bytes = p.estimator->resource_bytes(0);
+  const MovePath& path = p.estimator->path_of(0);
+  // Ideal mode has no per-item page I/O: exactly the flow, 1 GB per crossing, in path order.
+  ASSERT_EQ(bytes.size(), path.flow.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    EXPECT_EQ(bytes[i].first, path.flow[i].resource);
+    EXPECT_EQ(bytes[i].second.value, 1e9 * path.flow[i].crossings);
+  }
+}
