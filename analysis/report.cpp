@@ -329,9 +329,10 @@ std::string series_chart(const std::string& caption, const RunData& run,
 std::string utilisation_section(const RunData& run, const std::vector<Interval>& windows,
                                 double t_end) {
   std::vector<std::pair<double, const ResourceSeries*>> busiest;
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
     if (is_space(r.kind) || r.samples.empty()) continue;
-    const ResourceStats st = resource_stats(run, r);
+    const ResourceStats st = resource_stats(run, r, moving);
     if (st.busy_during_moves && *st.busy_during_moves > 0)
       busiest.emplace_back(*st.busy_during_moves, &r);
   }

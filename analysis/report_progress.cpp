@@ -145,11 +145,12 @@ std::string used_like(double bytes, const std::string& capacity) {
 
 std::string space_section(const RunData& run, const ScenarioText& text) {
   std::string rows;
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
     if ((r.kind != ResourceKind::log_space && r.kind != ResourceKind::database_space) ||
         !r.capacity || r.samples.empty())
       continue;
-    const ResourceStats st = resource_stats(run, r);
+    const ResourceStats st = resource_stats(run, r, moving);
     if (!st.peak) continue;
     rows += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"

@@ -108,8 +108,9 @@ std::string resources_section(const RunData& run, const ScenarioText& text) {
     ResourceStats st;
   };
   std::vector<Row> rows;
+  const std::vector<bool> moving = intervals_with_moves(run);
   for (const ResourceSeries& r : run.recording.resources) {
-    if (!r.samples.empty()) rows.push_back({&r, resource_stats(run, r)});
+    if (!r.samples.empty()) rows.push_back({&r, resource_stats(run, r, moving)});
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
     return a.st.busy_during_moves.value_or(-1) > b.st.busy_during_moves.value_or(-1);

@@ -116,8 +116,6 @@ MigrationMetrics migration_metrics(const RunData& run) {
   return m;
 }
 
-namespace {
-
 // For each sample interval, whether at least one move ran during it (merged attempt spans
 // swept against the sample times: linear after a sort).
 std::vector<bool> intervals_with_moves(const RunData& run) {
@@ -143,8 +141,6 @@ std::vector<bool> intervals_with_moves(const RunData& run) {
   }
   return out;
 }
-
-}  // namespace
 
 ResourceStats resource_stats(const RunData& run, const ResourceSeries& r) {
   return resource_stats(run, r, intervals_with_moves(run));

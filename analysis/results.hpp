@@ -61,6 +61,9 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r);
 // Same, given which sample intervals had a move running (computed once for many resources).
 ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
                              const std::vector<bool>& moving);
+// For each sample interval, whether at least one move ran during it (a sort of the attempts:
+// compute it once for a loop over the resources).
+std::vector<bool> intervals_with_moves(const RunData& run);
 
 struct Bottleneck {
   std::string resource;  // a resource id, or migration/threads, migration/windows
