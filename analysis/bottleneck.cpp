@@ -185,7 +185,7 @@ class Estimator {
       Variant v = base_variant();
       v.factor = "link/" + s.links[i].name + "/latency";
       v.change = "half the latency";
-      v.groups = groups_of(move_costs(faster, e));
+      v.groups = groups_of(move_costs(faster, e, &estimator, &costs));
       add(v);
     }
     std::stable_sort(out.begin(), out.end(), [](const FactorEstimate& a, const FactorEstimate& b) {
@@ -195,6 +195,18 @@ class Estimator {
   }
 
  private:
+  static bool same_path(const MovePath& a, const MovePath& b) {
+    const auto same_flow = [&] {
+      return std::equal(a.flow.begin(), a.flow.end(), b.flow.begin(), b.flow.end(),
+                        [](const PathCrossing& x, const PathCrossing& y) {
+                          return x.resource == y.resource && x.crossings == y.crossings;
+                        });
+    };
+    return a.setup_latency.value == b.setup_latency.value && a.rtt_sum.value == b.rtt_sum.value &&
+           a.rtt_max.value == b.rtt_max.value && a.source_disk == b.source_disk &&
+           a.target_disk == b.target_disk && same_flow();
+  }
+
   Variant base_variant() const {
     Variant v;
     v.threads = run_.scenario.migration.max_threads;
@@ -203,12 +215,21 @@ class Estimator {
     return v;
   }
 
-  std::vector<MoveCost> move_costs(const Scenario& s, const MoveEstimator& e) const {
+  // Every request's cost under `s` (a variant of the run's scenario). With `base` and its
+  // `base_costs`: a request whose path the variant leaves as it was costs what it did there
+  // (a link's latency halved changes the moves that cross that link only).
+  std::vector<MoveCost> move_costs(const Scenario& s, const MoveEstimator& e,
+                                   const MoveEstimator* base = nullptr,
+                                   const std::vector<MoveCost>* base_costs = nullptr) const {
     std::vector<MoveCost> out;
     const int mover = s.server_index(s.migration.mover);
     for (const MoveRequest& q : run_.queue) {
       const Mailbox& mb = run_.mailboxes[size_t(q.mailbox)];
       const MovePath& p = e.path_of(q.queue_index);
+      if (base && base_costs && same_path(p, base->path_of(q.queue_index))) {
+        out.push_back((*base_costs)[out.size()]);
+        continue;
+      }
       MoveCost c;
       c.delay = p.setup_latency.value + double(mb.items) * per_item_time(cost_, p.rtt_sum).value;
       c.transfer = std::max(0.0, e.predicted_duration(q.queue_index).value - c.delay);
