@@ -29,9 +29,12 @@ MoveDispatcher::MoveDispatcher(const Scenario& s, const CostModel& cost,
   if (!scheduler_) throw std::invalid_argument("unknown scheduler " + s.migration.scheduler);
   queued_at_s_.assign(queue.size(), Seconds{0});
   for (const MoveRequest& r : queue) {
-    pending_.push_back(r.queue_index);
+    (r.not_before.value > 0 ? future_ : pending_).push_back(r.queue_index);
     queued_at_s_[size_t(r.queue_index)] = Seconds{std::max(0.0, r.not_before.value)};
   }
+  std::stable_sort(future_.begin(), future_.end(), [&queue](int a, int b) {
+    return queue[size_t(a)].not_before.value < queue[size_t(b)].not_before.value;
+  });
   for (const Server& sv : s.servers) {
     db_in_flight_src_.emplace_back(sv.databases.size(), 0);
     db_in_flight_tgt_.emplace_back(sv.databases.size(), 0);
@@ -60,6 +63,21 @@ bool MoveDispatcher::throttled(const MoveRequest& r) const {
          over(t.per_target_server, srv_in_flight_tgt_[size_t(r.target_server)]);
 }
 
+std::vector<int> MoveDispatcher::pending() const {
+  std::vector<int> all = pending_;
+  all.insert(all.end(), future_.begin() + std::ptrdiff_t(next_future_), future_.end());
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+void MoveDispatcher::release_due(Seconds now) {
+  while (next_future_ < future_.size() &&
+         queue_[size_t(future_[next_future_])].not_before.value <= now.value) {
+    const int q = future_[next_future_++];
+    pending_.insert(std::lower_bound(pending_.begin(), pending_.end(), q), q);
+  }
+}
+
 DispatchDecision MoveDispatcher::decide(Seconds now, const ResourceView& resources) {
   DispatchDecision d;
   const auto window = window_at_or_after(windows_, now);
@@ -68,6 +86,10 @@ DispatchDecision MoveDispatcher::decide(Seconds now, const ResourceView& resourc
     d.wake_at = window->from;
     return d;
   }
+  release_due(now);
+  // The requests not yet released all start after `now`: the earliest is a time to decide again.
+  if (next_future_ < future_.size())
+    wake_no_later(d, queue_[size_t(future_[next_future_])].not_before);
   eligible_.clear();
   // Listed up to what the scheduler looks at; the rest is scanned only if it waits.
   const size_t prefix = scheduler_->eligible_prefix();

@@ -48,8 +48,10 @@ class MoveDispatcher {
   void release(int q);
   void requeue(int q, Seconds now);
 
-  bool done() const { return pending_.empty() && in_flight_.empty(); }
-  const std::vector<int>& pending() const { return pending_; }  // in queue order
+  bool done() const {
+    return pending_.empty() && next_future_ == future_.size() && in_flight_.empty();
+  }
+  std::vector<int> pending() const;  // every request waiting, in queue order
   const std::vector<int>& in_flight() const { return in_flight_; }
   // When request `q` (last) entered the queue.
   Seconds queued_at(int q) const { return queued_at_s_[size_t(q)]; }
@@ -70,7 +72,15 @@ class MoveDispatcher {
   std::optional<MoveEstimator> own_estimator_;  // when none is shared
   const MoveEstimator* estimator_;  // its predictions are computed only when a scheduler asks
 
-  std::vector<int> pending_;    // queue indices waiting, in queue order
+  void release_due(Seconds now);
+
+  // Waiting requests: those whose not_before a decision has passed, in queue order, and the
+  // rest by (not_before, queue index) from next_future_ on, released into pending_ as
+  // decisions reach their time. A decision then scans only what may start, not every later
+  // wave (the field case queues 27k moves in waves weeks apart).
+  std::vector<int> pending_;
+  std::vector<int> future_;
+  size_t next_future_ = 0;
   std::vector<int> in_flight_;  // queue indices running
   std::vector<int> eligible_;   // scratch
   std::vector<Seconds> queued_at_s_;
