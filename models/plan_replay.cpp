@@ -79,9 +79,11 @@ std::optional<ReplayOutcome> replay_plan(const SchedulerContext& ctx,
   const auto& resources = est.resources();
   // By queue index, once asked: the shares of capacity a move takes alone, per resource.
   std::vector<std::vector<std::pair<int, double>>> demand(ctx.queue->size());
+  std::vector<bool> known(ctx.queue->size(), false);
   const auto demand_of = [&](int q) -> const std::vector<std::pair<int, double>>& {
     auto& d = demand[size_t(q)];
-    if (d.empty()) {
+    if (!known[size_t(q)]) {
+      known[size_t(q)] = true;
       const double seconds = est.predicted_duration(q).value;
       for (const auto& [r, bytes] : est.resource_bytes(q)) {
         const double capacity = resources[size_t(r)].capacity.value;
@@ -93,7 +95,6 @@ std::optional<ReplayOutcome> replay_plan(const SchedulerContext& ctx,
         else
           same->second += share;
       }
-      if (d.empty()) d.emplace_back(0, 0.0);  // asked once, even for a move that loads nothing
     }
     return d;
   };
