@@ -59,14 +59,14 @@ double percentile_nearest_rank(std::vector<double> values, double p) {
 MigrationMetrics migration_metrics(const RunData& run) {
   MigrationMetrics m;
   m.mailboxes_total = static_cast<std::int64_t>(run.queue.size());
-  struct Mailbox {  // one request's attempts, summed
+  struct Attempts {  // one request's attempts, summed (not coexlab::Mailbox, the generated one)
     double first_queued = 0, first_start = 0, last_end = 0, in_attempts = 0;
     MoveState last = MoveState::unfinished;
   };
-  std::map<int, Mailbox> by_queue_index;
+  std::map<int, Attempts> by_queue_index;
   for (const MoveAttempt& a : run.recording.attempts) {  // in order of their start
     const auto [it, first] = by_queue_index.try_emplace(a.queue_index);
-    Mailbox& mb = it->second;
+    Attempts& mb = it->second;
     if (first) {
       mb.first_queued = a.queued.value;
       mb.first_start = a.start.value;
