@@ -72,6 +72,19 @@ std::vector<double> chunk_delay_factors(const CostModel& cost, const ChunkPlan& 
   return f;
 }
 
+std::vector<double> attempt_delay_factors(const CostModel& cost, const ChunkPlan& plan,
+                                          std::uint64_t seed, const std::string& mailbox_id,
+                                          int attempt) {
+  if (cost.item_time_cv <= 0) return {};
+  RandomStream rng(seed, "rpc-delay/" + mailbox_id + "/" + std::to_string(attempt));
+  return chunk_delay_factors(cost, plan, rng);
+}
+
+double chunk_rpc_delay(std::int64_t items, Seconds per_item, const std::vector<double>& factors,
+                       std::int64_t c) {
+  return double(items) * per_item.value * (factors.empty() ? 1.0 : factors[size_t(c)]);
+}
+
 double min_chunk_delay_factor(const CostModel& cost, const ChunkPlan& plan) {
   double a = 0;
   for (std::int64_t c = 0; c < plan.count(); ++c)

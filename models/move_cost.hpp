@@ -74,6 +74,15 @@ Seconds per_item_time(const CostModel& cost, Seconds rtt_sum);
 // leaves every move's duration alone on the platform the predictor's. Empty when cv is 0.
 std::vector<double> chunk_delay_factors(const CostModel& cost, const ChunkPlan& plan,
                                         RandomStream& rng);
+// An attempt's factors, from its own stream "rpc-delay/MAILBOX-ID/ATTEMPT" (attempts count from
+// 1): the simulator's and the plan replay's, so both wait the same delays. Empty when cv is 0.
+std::vector<double> attempt_delay_factors(const CostModel& cost, const ChunkPlan& plan,
+                                          std::uint64_t seed, const std::string& mailbox_id,
+                                          int attempt);
+// Chunk c's RPC delay: the items it reads x the per-item time, times its factor (1 without
+// factors).
+double chunk_rpc_delay(std::int64_t items, Seconds per_item, const std::vector<double>& factors,
+                       std::int64_t c);
 // The smallest factor any chunk can get, (1 - a) / (1 + a) for the widest spread a of the
 // plan's chunks (the lower bound's, for a part of a move): 1 when cv is 0.
 double min_chunk_delay_factor(const CostModel& cost, const ChunkPlan& plan);

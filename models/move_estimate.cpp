@@ -27,6 +27,7 @@ MoveEstimator::MoveEstimator(const Scenario& s, const CostModel& cost,
   for (const MoveRequest& r : queue) {
     path_of_[static_cast<size_t>(r.queue_index)] = &paths_.at({r.source_server, r.target_server});
   }
+  for (const RateResource& r : resources_) capacity_.push_back(r.capacity.value);
 }
 
 int MoveEstimator::resource(const std::string& id, BytesPerSecond capacity) {
@@ -96,6 +97,8 @@ MovePath MoveEstimator::make_path(const SiteGraph& graph, int source_server, int
     p.flow.push_back({p.target_disk, 1});
   }
   p.flow.push_back({p.target_log_disk, 1});
+  p.source_disk_io = {{p.source_disk, 1}};
+  p.target_disk_io = {{p.target_disk, 1}};
   return p;
 }
 
@@ -143,75 +146,20 @@ std::vector<std::pair<int, Bytes>> MoveEstimator::resource_bytes(int queue_index
 
 namespace {
 
-// One flow of a chunk's transfer phase: bytes left, the resources it crosses, its own cap.
-struct Flow {
-  double remaining = 0;
-  const std::vector<PathCrossing>* crossings = nullptr;
-  double cap = std::numeric_limits<double>::infinity();
-  double rate = 0;
-};
-
-// Max-min fair rates with equal weights, as SimGrid's solver gives them (a flow that crosses
-// a resource twice consumes twice its rate there), by progressive filling: raise the rates of
-// the unfixed flows together until a resource saturates or a flow reaches its cap, fix those
-// flows at that level, repeat.
-void max_min_rates(std::vector<Flow>& flows, const std::vector<RateResource>& resources) {
-  std::map<int, double> left;  // capacity not yet taken by fixed flows
-  std::vector<bool> fixed(flows.size());
-  for (size_t i = 0; i < flows.size(); ++i) {
-    fixed[i] = flows[i].remaining <= 0;
-    flows[i].rate = 0;
-    for (const PathCrossing& c : *flows[i].crossings) {
-      left.emplace(c.resource, resources[size_t(c.resource)].capacity.value);
-    }
-  }
-  const auto weight_on = [&](int resource) {
-    double w = 0;
-    for (size_t i = 0; i < flows.size(); ++i) {
-      if (fixed[i]) continue;
-      for (const PathCrossing& c : *flows[i].crossings)
-        w += c.resource == resource ? c.crossings : 0;
-    }
-    return w;
-  };
-  while (true) {
-    double level = std::numeric_limits<double>::infinity();
-    for (const auto& [r, capacity] : left) {
-      if (const double w = weight_on(r); w > 0) level = std::min(level, capacity / w);
-    }
-    for (size_t i = 0; i < flows.size(); ++i) {
-      if (!fixed[i]) level = std::min(level, flows[i].cap);
-    }
-    if (!std::isfinite(level)) return;  // every flow fixed
-    std::vector<size_t> saturated;
-    for (size_t i = 0; i < flows.size(); ++i) {
-      if (fixed[i]) continue;
-      bool at_limit = flows[i].cap <= level;
-      for (const PathCrossing& c : *flows[i].crossings) {
-        at_limit = at_limit || left[c.resource] <= level * weight_on(c.resource) * (1 + 1e-12);
-      }
-      if (at_limit) saturated.push_back(i);
-    }
-    for (size_t i : saturated) {
-      flows[i].rate = level;
-      fixed[i] = true;
-      for (const PathCrossing& c : *flows[i].crossings) left[c.resource] -= level * c.crossings;
-    }
-  }
-}
-
 // Seconds until every flow has moved its bytes, rates recomputed as flows end.
-double transfer_time(std::vector<Flow> flows, const std::vector<RateResource>& resources) {
+double transfer_time(std::vector<FairFlow> flows, const std::vector<double>& capacity) {
+  MaxMinSolver solver;
   double elapsed = 0;
-  while (std::any_of(flows.begin(), flows.end(), [](const Flow& f) { return f.remaining > 0; })) {
-    max_min_rates(flows, resources);
+  while (std::any_of(flows.begin(), flows.end(),
+                     [](const FairFlow& f) { return f.remaining > 0; })) {
+    solver.solve(flows, capacity);
     double step = std::numeric_limits<double>::infinity();
-    for (const Flow& f : flows) {
+    for (const FairFlow& f : flows) {
       if (f.remaining > 0 && f.rate > 0) step = std::min(step, f.remaining / f.rate);
     }
     if (!std::isfinite(step)) return step;  // a flow over a resource of no capacity
     elapsed += step;
-    for (Flow& f : flows) {
+    for (FairFlow& f : flows) {
       if (f.remaining <= 0) continue;
       f.remaining -= f.rate * step;
       // The flow that set the step is done (up to rounding, relative to what it had left).
@@ -223,15 +171,23 @@ double transfer_time(std::vector<Flow> flows, const std::vector<RateResource>& r
 
 }  // namespace
 
+void MoveEstimator::chunk_flows(const MovePath& path, double bytes, std::int64_t items,
+                                std::vector<FairFlow>& out) const {
+  // One RPC stream's window over the slower leg's round trip caps the bulk flow.
+  if (bytes > 0)
+    out.push_back({std::floor(bytes), &path.flow, window_cap_bytes_per_s(cost_, path.rtt_max)});
+  for (const auto& [disk, server] : {std::pair{&path.source_disk_io, path.source_server},
+                                     std::pair{&path.target_disk_io, path.target_server}}) {
+    const Bytes page = page_size(cost_, s_.servers[static_cast<size_t>(server)]);
+    const double io = chunk_page_io_bytes(cost_, items, page);
+    if (io >= 1) out.push_back({std::floor(io), disk});
+  }
+}
+
 Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int64_t items) const {
   const ChunkPlan plan(cost_, size_bytes, items);  // models/move_cost.hpp
   const double per_item = per_item_time(cost_, path.rtt_sum).value;
-  // One RPC stream's window over the slower leg's round trip caps the bulk flow.
-  const double window_cap = window_cap_bytes_per_s(cost_, path.rtt_max);
-  // Per-item page I/O is a flow over each database disk alone (one per side, even when both
-  // sides are one server); CPU work is one activity on the source, the mover and the target.
-  const std::vector<PathCrossing> source_disk{{path.source_disk, 1}};
-  const std::vector<PathCrossing> target_disk{{path.target_disk, 1}};
+  // CPU work is one activity on the source, the mover and the target.
   struct HostLoad {
     int server;
     int activities;
@@ -245,8 +201,6 @@ Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int6
     else
       ++it->activities;
   }
-  const Bytes source_page = page_size(cost_, s_.servers[static_cast<size_t>(path.source_server)]);
-  const Bytes target_page = page_size(cost_, s_.servers[static_cast<size_t>(path.target_server)]);
 
   // A chunk's time depends on its bytes and items alone, and an even split gives a mailbox's
   // chunks at most four distinct pairs (each count rounded down or up): each is computed once,
@@ -268,14 +222,9 @@ Seconds MoveEstimator::predict(const MovePath& path, Bytes size_bytes, std::int6
       total += seen->seconds;
       continue;
     }
-    std::vector<Flow> flows;
-    if (bytes > 0) flows.push_back({std::floor(bytes), &path.flow, window_cap});
-    for (const auto& [disk, page] :
-         {std::pair{&source_disk, source_page}, std::pair{&target_disk, target_page}}) {
-      const double io = chunk_page_io_bytes(cost_, chunk_items, page);
-      if (io >= 1) flows.push_back({std::floor(io), disk});
-    }
-    double transfer = transfer_time(std::move(flows), resources_);
+    std::vector<FairFlow> flows;
+    chunk_flows(path, bytes, chunk_items, flows);
+    double transfer = transfer_time(std::move(flows), capacity_);
     const double cycles = chunk_cycles(cost_, bytes, chunk_items);
     if (cycles >= 1) {
       for (const HostLoad& h : hosts) {

@@ -29,6 +29,7 @@
 
 #include "calibration.hpp"
 #include "mailboxes.hpp"
+#include "max_min.hpp"
 #include "scenario.hpp"
 
 namespace coexlab {
@@ -43,13 +44,6 @@ struct RateResource {
   BytesPerSecond capacity{0};
 };
 
-// A resource on a path and how many times the move's one flow crosses it (a LAN crossed on
-// both legs in the same direction, or one database disk as source and target: 2).
-struct PathCrossing {
-  int resource = -1;  // index into MoveEstimator::resources()
-  int crossings = 1;
-};
-
 // Everything about one (source server, target server) pair that the prediction needs.
 struct MovePath {
   int source_server = -1;
@@ -59,6 +53,8 @@ struct MovePath {
   int source_disk = -1;            // resource indices of the three disks
   int target_disk = -1;
   int target_log_disk = -1;
+  std::vector<PathCrossing> source_disk_io;  // the per-item page I/O's flows: one disk each
+  std::vector<PathCrossing> target_disk_io;
   Seconds setup_latency{0};  // one way, source -> mover -> target: paid once per move
   Seconds rtt_sum{0};        // round trip of the source leg + round trip of the target leg
   Seconds rtt_max{0};        // the slower leg's round trip: bounds a TCP window
@@ -73,6 +69,8 @@ class MoveEstimator {
                 const std::vector<MoveRequest>& queue);
 
   const std::vector<RateResource>& resources() const { return resources_; }
+  // Their capacities, by the same index (what MaxMinSolver::solve takes).
+  const std::vector<double>& capacities() const { return capacity_; }
   const MovePath& path(int source_server, int target_server) const;
   const MovePath& path_of(int queue_index) const;
 
@@ -88,6 +86,13 @@ class MoveEstimator {
   // can appear twice (in the flow and for its page I/O): add the entries up per resource.
   std::vector<std::pair<int, Bytes>> resource_bytes(int queue_index) const;
 
+  // One chunk's flows over the rate resources, appended to `out`: its bytes over the path
+  // (capped at tcp_window / RTT of the slower leg), then the page I/O of its items on the
+  // source and on the target database disk; a flow under one byte is left out (the simulator
+  // hands SimGrid whole bytes). The chunk's CPU work is not a rate resource's: chunk_cycles.
+  void chunk_flows(const MovePath& path, double bytes, std::int64_t items,
+                   std::vector<FairFlow>& out) const;
+
   // The formula itself, for any size and item count over a known path.
   Seconds predict(const MovePath& path, Bytes size, std::int64_t items) const;
 
@@ -102,6 +107,7 @@ class MoveEstimator {
   const std::vector<MoveRequest>& queue_;
   int mover_ = -1;
   std::vector<RateResource> resources_;
+  std::vector<double> capacity_;  // resources_' capacities, once every path is known
   std::map<std::string, int> resource_index_;
   std::map<std::pair<int, int>, MovePath> paths_;
   std::vector<const MovePath*> path_of_;                   // by queue index

@@ -344,13 +344,10 @@ void MoverThread::run_move(int q) const {
 
   const BadItems& bad = m_.bad_items_[size_t(q)];
   const ChunkPlan plan(m_.cost_, mb.size, mb.items);  // models/move_cost.hpp
-  const double per_item = per_item_time(m_.cost_, path.rtt_sum).value;
+  const Seconds per_item = per_item_time(m_.cost_, path.rtt_sum);
   // Each chunk's RPC delay varies with its items (item_time_cv), seeded per attempt.
-  std::vector<double> delay_factor;
-  if (m_.cost_.item_time_cv > 0) {
-    RandomStream rng(m_.s_.seed, fmt::format("rpc-delay/{}/{}", mb.id, attempt));
-    delay_factor = chunk_delay_factors(m_.cost_, plan, rng);
-  }
+  const std::vector<double> delay_factor =
+      attempt_delay_factors(m_.cost_, plan, m_.s_.seed, mb.id, attempt);
 
   double reserved = 0;  // database bytes the chunk under way holds on the target
   bool interrupted = !sleep_bounded(start + path.setup_latency.value, deadline);
@@ -372,8 +369,7 @@ void MoverThread::run_move(int q) const {
       break;
     }
     reserved = bytes;
-    const double rpc_time =
-        double(chunk_items) * per_item * (delay_factor.empty() ? 1.0 : delay_factor[size_t(c)]);
+    const double rpc_time = chunk_rpc_delay(chunk_items, per_item, delay_factor, c);
     if (!transfer(r, path, bytes, chunk_items, rpc_time, deadline)) {
       interrupted = true;
       break;
