@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "dispatcher.hpp"
+#include "max_min.hpp"
+#include "move_cost.hpp"
 
 namespace coexlab {
 namespace {
@@ -19,50 +21,40 @@ class IdleView final : public ResourceView {
   bool mounted(int) const override { return true; }
 };
 
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// A running move, where it is in its chunk plan.
 struct Running {
+  Running(int queue_index, const ChunkPlan& chunk_plan) : q(queue_index), plan(chunk_plan) {}
   int q = 0;
-  double left = 0;      // seconds of progress at its speed alone still to make
-  double deadline = 0;  // with on_window_end: cancel, the end of the window it started in
+  ChunkPlan plan;
+  std::int64_t chunk = 0;        // the chunk under way
+  double delay_left = 0;         // its RPC delay still to wait (the first: route latency too)
+  bool transferring = false;     // past the delay: its flows and CPU work under way
+  std::vector<FairFlow> flows;   // this chunk's, while transferring
+  std::vector<double> delay_factor;  // the attempt's spread of RPC delay (the simulator's)
+  double deadline = kInfinity;   // with on_window_end: cancel, the end of its window
 };
 
-// Each running move's speed, as a share of its speed alone: the fixed point of Schweitzer's
-// approximate mean value analysis over the moves running now. q(j, r), the share of its time
-// move j spends at resource r, is d(j, r) (1 + the others' q at r) / stretch(j); stretch(i)
-// = 1 + max over r of d(i, r) x the others' q at r. Starting from q = d, the first step is
-// 1 + d (L - d); a few steps settle it (k moves that only transfer over one resource: k).
-template <class DemandOf>
-std::vector<double> speeds(const std::vector<Running>& running, const DemandOf& demand_of,
-                           std::vector<double>& queued) {
-  std::vector<std::vector<double>> q(running.size());
-  for (size_t i = 0; i < running.size(); ++i) {
-    for (const auto& entry : demand_of(running[i].q)) q[i].push_back(entry.second);
-  }
-  std::vector<double> stretch(running.size(), 1.0);
-  for (int step = 0; step < 12; ++step) {
-    std::fill(queued.begin(), queued.end(), 0.0);
-    for (size_t i = 0; i < running.size(); ++i) {
-      const auto& d = demand_of(running[i].q);
-      for (size_t k = 0; k < d.size(); ++k) queued[size_t(d[k].first)] += q[i][k];
-    }
-    for (size_t i = 0; i < running.size(); ++i) {
-      const auto& d = demand_of(running[i].q);
-      double worst = 0;
-      for (size_t k = 0; k < d.size(); ++k)
-        worst = std::max(worst, d[k].second * (queued[size_t(d[k].first)] - q[i][k]));
-      stretch[i] = 1 + worst;
-    }
-    for (size_t i = 0; i < running.size(); ++i) {
-      const auto& d = demand_of(running[i].q);
-      for (size_t k = 0; k < d.size(); ++k) {
-        const double others = queued[size_t(d[k].first)] - q[i][k];
-        q[i][k] = d[k].second * (1 + others) / stretch[i];
-      }
+// The rate resources the moves share: the estimator's (disks, NICs, links), then one CPU per
+// server, `cores x clock` cycles per second, on which one activity runs at most at one core's
+// clock (SimGrid's CPU model; the predictor's min(1, cores / activities) share when alone).
+class SharedResources {
+ public:
+  SharedResources(const MoveEstimator& est, const Scenario& s) : capacity_(est.capacities()) {
+    cpu_.reserve(s.servers.size());
+    for (const Server& server : s.servers) {
+      cpu_.push_back({{int(capacity_.size()), 1}});
+      capacity_.push_back(server.hardware.cores * server.hardware.clock.value);
     }
   }
-  std::vector<double> speed(running.size());
-  for (size_t i = 0; i < running.size(); ++i) speed[i] = 1 / stretch[i];
-  return speed;
-}
+  const std::vector<double>& capacity() const { return capacity_; }
+  const std::vector<PathCrossing>* cpu(int server) const { return &cpu_[size_t(server)]; }
+
+ private:
+  std::vector<double> capacity_;
+  std::vector<std::vector<PathCrossing>> cpu_;  // by server: its CPU, crossed once
+};
 
 }  // namespace
 
@@ -71,85 +63,152 @@ std::optional<ReplayOutcome> replay_plan(const SchedulerContext& ctx,
   if (!ctx.queue || !ctx.mailboxes || !ctx.estimates || !ctx.scenario || !ctx.cost)
     throw std::logic_error("replay_plan needs the queue, the estimates and the scenario");
   const MoveEstimator& est = *ctx.estimates;
+  const CostModel& cost = *ctx.cost;
+  const Scenario& s = *ctx.scenario;
   const std::vector<Interval> windows(ctx.windows.begin(), ctx.windows.end());
-  MoveDispatcher dispatcher(*ctx.scenario, *ctx.cost, *ctx.mailboxes, *ctx.queue, windows,
-                            std::move(scheduler), &est);
+  MoveDispatcher dispatcher(s, cost, *ctx.mailboxes, *ctx.queue, windows, std::move(scheduler),
+                            &est);
   const IdleView view;
-  const bool cancel = ctx.scenario->migration.on_window_end == WindowEndPolicy::cancel;
-  const auto& resources = est.resources();
-  // By queue index, once asked: the shares of capacity a move takes alone, per resource.
-  std::vector<std::vector<std::pair<int, double>>> demand(ctx.queue->size());
-  std::vector<bool> known(ctx.queue->size(), false);
-  const auto demand_of = [&](int q) -> const std::vector<std::pair<int, double>>& {
-    auto& d = demand[size_t(q)];
-    if (!known[size_t(q)]) {
-      known[size_t(q)] = true;
-      const double seconds = est.predicted_duration(q).value;
-      for (const auto& [r, bytes] : est.resource_bytes(q)) {
-        const double capacity = resources[size_t(r)].capacity.value;
-        const double share = seconds > 0 && capacity > 0 ? bytes.value / seconds / capacity : 0;
-        auto same =
-            std::find_if(d.begin(), d.end(), [r = r](const auto& e) { return e.first == r; });
-        if (same == d.end())
-          d.emplace_back(r, share);
-        else
-          same->second += share;
-      }
-    }
-    return d;
+  const bool cancel = s.migration.on_window_end == WindowEndPolicy::cancel;
+  const SharedResources shared(est, s);
+  const auto mailbox_of = [&](int q) -> const Mailbox& {
+    return (*ctx.mailboxes)[size_t((*ctx.queue)[size_t(q)].mailbox)];
   };
-  std::vector<double> queued(resources.size(), 0.0);
+  const auto chunk_delay = [&](const Running& r) {
+    return chunk_rpc_delay(r.plan.items(r.chunk), per_item_time(cost, est.path_of(r.q).rtt_sum),
+                           r.delay_factor, r.chunk);
+  };
+  // Past its delay, the chunk's flows and CPU work start; a chunk whose work is all done moves
+  // on to the next. True when the move has ended.
+  const auto settle = [&](Running& r) {
+    while (true) {
+      if (!r.transferring) {
+        if (r.delay_left > 0) return false;
+        const MovePath& path = est.path_of(r.q);
+        const double bytes = r.plan.bytes(r.chunk);
+        const std::int64_t items = r.plan.items(r.chunk);
+        r.flows.clear();
+        est.chunk_flows(path, bytes, items, r.flows);
+        if (const double cycles = chunk_cycles(cost, bytes, items); cycles >= 1) {
+          for (int server : {path.source_server, path.mover, path.target_server}) {
+            const double clock = s.servers[size_t(server)].hardware.clock.value;
+            r.flows.push_back({cycles, shared.cpu(server), clock});
+          }
+        }
+        r.transferring = true;
+      }
+      if (std::any_of(r.flows.begin(), r.flows.end(),
+                      [](const FairFlow& f) { return f.remaining > 0; }))
+        return false;
+      r.transferring = false;
+      if (++r.chunk == r.plan.count()) return true;
+      r.delay_left = chunk_delay(r);
+    }
+  };
 
+  // Each round starts moves, or ends a delay, a flow, a move or a window, or reaches a
+  // wake-up time: a chunk's flows (at most six) end in as many rounds. A bound far above what
+  // a plan that finishes needs.
+  double chunks = 0;
+  for (const MoveRequest& r : *ctx.queue) {
+    const Mailbox& m = (*ctx.mailboxes)[size_t(r.mailbox)];
+    chunks += double(ChunkPlan(cost, m.size, m.items).count());
+  }
+  const double rounds = 16 * (8 * chunks + double(ctx.queue->size()) + double(windows.size())) + 64;
+
+  std::vector<int> attempts(ctx.queue->size(), 0);  // by queue index
+  MaxMinSolver solver;
+  std::vector<FairFlow> all;  // every transferring move's flows, solved together
   std::vector<Running> running;
   double now = ctx.now.value;
   ReplayOutcome outcome{Seconds{now}, 0};
   const int threads = std::max(1, ctx.threads);
-  // Each round starts a move, ends or cancels one, or reaches a wake-up time: a bound far
-  // above what a plan that finishes needs.
-  const size_t rounds = 16 * ctx.queue->size() + 16 * windows.size() + 64;
-  for (size_t round = 0; round < rounds; ++round) {
-    std::optional<Seconds> wake;
-    while (int(running.size()) < threads) {
+  // The dispatcher's answer changes only when a move ends or its wake-up time comes: between
+  // those a free thread need not ask again.
+  bool ask = true;
+  double wake = kInfinity;  // when a free thread asks again at the latest (+inf: never)
+  for (double round = 0; round < rounds; ++round) {
+    if (wake <= now) ask = true;
+    while (ask && int(running.size()) < threads) {
       const DispatchDecision d = dispatcher.decide(Seconds{now}, view);
+      wake = kInfinity;
       if (!d.start) {
-        wake = d.wake_at;
+        if (d.wake_at) wake = d.wake_at->value;
+        ask = false;
         break;
       }
       dispatcher.take(*d.start);
       const std::optional<Interval> w = window_at_or_after(windows, Seconds{now});
-      const double deadline = cancel && w ? w->to.value : std::numeric_limits<double>::infinity();
-      running.push_back({*d.start, est.predicted_duration(*d.start).value, deadline});
+      const Mailbox& m = mailbox_of(*d.start);
+      Running r(*d.start, ChunkPlan(cost, m.size, m.items));
+      r.delay_factor =
+          attempt_delay_factors(cost, r.plan, s.seed, m.id, ++attempts[size_t(r.q)]);
+      r.delay_left = est.path_of(r.q).setup_latency.value + chunk_delay(r);
+      r.deadline = cancel && w ? w->to.value : kInfinity;
+      if (settle(r)) {  // nothing to move: done at once
+        dispatcher.release(r.q);
+        outcome.end = Seconds{now};
+        continue;
+      }
+      running.push_back(std::move(r));
     }
     if (running.empty()) {
       if (dispatcher.done()) return outcome;
-      if (!wake || wake->value <= now) return std::nullopt;  // nothing can start again
-      now = wake->value;
+      if (wake <= now || !(wake < kInfinity)) return std::nullopt;  // nothing can start again
+      now = wake;
+      ask = true;
       continue;
     }
-    const std::vector<double> speed = speeds(running, demand_of, queued);
-    double step = std::numeric_limits<double>::infinity();
-    for (size_t i = 0; i < running.size(); ++i) {
-      step = std::min({step, running[i].left / speed[i], running[i].deadline - now});
+
+    all.clear();
+    for (const Running& r : running) {
+      if (r.transferring) all.insert(all.end(), r.flows.begin(), r.flows.end());
+    }
+    solver.solve(all, shared.capacity());
+    double step = kInfinity;
+    size_t next = 0;
+    for (Running& r : running) {
+      step = std::min(step, r.deadline - now);
+      if (!r.transferring) {
+        step = std::min(step, r.delay_left);
+        continue;
+      }
+      for (FairFlow& f : r.flows) {
+        f.rate = all[next++].rate;
+        if (f.remaining > 0 && f.rate > 0) step = std::min(step, f.remaining / f.rate);
+      }
     }
     // A free thread may find work at the wake-up time (a window opens, a not_before passes).
-    if (wake && wake->value > now && int(running.size()) < threads)
-      step = std::min(step, wake->value - now);
+    if (wake > now && int(running.size()) < threads) step = std::min(step, wake - now);
+    if (!(step < kInfinity)) return std::nullopt;  // a flow over a resource of no capacity
     step = std::max(step, 0.0);
     now += step;
+
     std::vector<Running> still;
-    for (size_t i = 0; i < running.size(); ++i) {
-      Running& r = running[i];
-      r.left -= step * speed[i];
-      if (r.left <= 1e-9 * std::max(1.0, est.predicted_duration(r.q).value)) {
+    still.reserve(running.size());
+    for (Running& r : running) {
+      if (r.transferring) {
+        for (FairFlow& f : r.flows) {
+          if (f.remaining <= 0) continue;
+          f.remaining -= f.rate * step;
+          // The flow that set the step is done (up to rounding, relative to what it had left).
+          if (f.remaining <= f.rate * step * 1e-12) f.remaining = 0;
+        }
+      } else {
+        r.delay_left = r.delay_left - step <= 1e-12 * step ? 0 : r.delay_left - step;
+      }
+      if (settle(r)) {
         dispatcher.release(r.q);
         outcome.end = Seconds{now};
+        ask = true;
       } else if (now >= r.deadline) {  // cancelled at its window's end: its progress is lost
         dispatcher.release(r.q);
         dispatcher.requeue(r.q, Seconds{now});
         outcome.end = Seconds{now};
         ++outcome.cancelled;
+        ask = true;
       } else {
-        still.push_back(r);
+        still.push_back(std::move(r));
       }
     }
     running.swap(still);

@@ -1,17 +1,16 @@
 // A fast replay of the move plan without SimGrid: the real dispatcher (models/dispatcher.hpp:
-// windows, not_before, throttles, threads) under a given scheduler, with moves that progress
-// in a fluid model of contention. Each running move q spends the share d(q, r) of its time
-// alone transferring over rate resource r (the bulk bytes x crossings and the per-item page
-// I/O that MoveEstimator::resource_bytes gives, over its predicted duration alone, divided by
-// r's capacity). The other running moves load r with L(r) - d(q, r), where L(r) is the sum
-// of d over the running moves: while q transfers, that many others are there on average and
-// share r with it, so its time is stretched by 1 + d(q, r) x (L(r) - d(q, r)) on its most
-// crowded resource (k moves that only transfer over one resource: k, fair sharing; moves that
-// mostly wait on round trips: barely). A move is done when it has made as much progress as
-// its predicted duration alone. With on_window_end:
+// windows, not_before, throttles, threads) under a given scheduler, with the moves run through
+// the simulator's own chunk model (docs/model.md, "A move") as a fluid model: each running
+// move waits its chunk's RPC delay (spread over the chunks by the simulator's own seeded draw),
+// then its chunk's flows (bytes over the path, page I/O on
+// both database disks: MoveEstimator::chunk_flows) and its CPU work on source, mover and
+// target share every rate resource and CPU max-min fairly with the other moves' (one solver,
+// models/max_min.hpp), and so on chunk by chunk. So moves that start together on one slow
+// disk and stay in step contend as they do in the simulator, which a per-move average of
+// their demands misses. A move alone takes what MoveEstimator predicts. With on_window_end:
 // cancel, a move still running at the end of the window it started in is rolled back and
 // requeued, its progress lost. What it leaves out: users' load, backups and log space, bad
-// items, CPU sharing. It ranks orders; it does not predict the simulator's figures.
+// items. It ranks orders; it does not predict the simulator's figures.
 #pragma once
 
 #include <memory>

@@ -12,14 +12,17 @@
 #include "calibration.hpp"
 #include "loader.hpp"
 #include "mailboxes.hpp"
+#include "move_cost.hpp"
 #include "move_estimate.hpp"
 #include "plan_replay.hpp"
 #include "rules.hpp"
 #include "scheduler.hpp"
 
 #include "load_support.hpp"
+#include "test_support.hpp"
 
 using namespace coexlab;
+using coexlab::testing::replace_once;
 
 namespace {
 
@@ -449,6 +452,46 @@ TEST(PlanReplay, TwoMovesOnOneLinkShareIt) {
   EXPECT_GT(outcome->end.value, 2 * 1e9 / kWanRate);
   EXPECT_LT(outcome->end.value, 2 * alone);
   EXPECT_NEAR(outcome->end.value, 2 * alone, 2 * kRoute);
+}
+
+TEST(PlanReplay, MovesInStepShareTheLinkChunkByChunk) {
+  // Two identical 1 GB moves of 1,000 items in 100 MB chunks: each chunk waits its RPC delay
+  // D (100 items, no spread in ideal mode), then moves 100 MB over the 10 Mbps link, T = 80 s
+  // alone. Started together they stay in step: both wait D, then share the link for 2T, ten
+  // times. A per-move average of their load would have them overlap one's delay with the
+  // other's transfer; the simulator's chunks do not.
+  Planned p(replace_once(two_site("{ count: 1, size: 1 GB, items_per_mb: 1 }",
+                                  "{ count: 1, size: 1 GB, items_per_mb: 1 }"),
+                         "calibration: { mode: ideal }",
+                         "calibration: { mode: ideal, rpc_round_trips_per_item: 1, "
+                         "move_chunk_size: 100 MB }"));
+  ASSERT_EQ(p.mailboxes[0].items, 1000);
+  const double per_item = per_item_time(p.cost, p.estimator->path_of(0).rtt_sum).value;
+  ASSERT_GT(per_item, 0);
+  const double delay = 100 * per_item;
+  const double transfer = 1e8 / kWanRate;
+  EXPECT_NEAR(p.estimator->predicted_duration(0).value, kRoute + 10 * (delay + transfer), 1e-6);
+  const Interval always = window(0, 1e9);
+  const auto outcome = replay_plan(p.context(0, always, {always}, {}, 2), make_scheduler("fifo"));
+  ASSERT_TRUE(outcome);
+  EXPECT_NEAR(outcome->end.value, kRoute + 10 * (delay + 2 * transfer), 1e-6);
+}
+
+TEST(PlanReplay, MovesShareTheSourcesCores) {
+  // The source has one 1 GHz core; a 100 MB chunk costs 10^11 cycles there (1,000 a byte):
+  // 100 s alone, longer than its 80 s over the link. Two moves at once get half the core
+  // each: 200 s a chunk, ten chunks each, where the link alone would let them end by 1,600 s.
+  std::string yaml = replace_once(two_site("{ count: 1, size: 1 GB }", "{ count: 1, size: 1 GB }"),
+                                  "calibration: { mode: ideal }",
+                                  "calibration: { mode: ideal, move_cpu_cycles_per_byte: 1000, "
+                                  "move_chunk_size: 100 MB }");
+  yaml = replace_once(yaml, "cores: 4, clock: 3 GHz", "cores: 1, clock: 1 GHz");
+  Planned p(yaml);
+  EXPECT_NEAR(p.estimator->predicted_duration(0).value, kRoute + 10 * 100.0, 1e-6);
+  const Interval always = window(0, 1e9);
+  const auto outcome = replay_plan(p.context(0, always, {always}, {}, 2), make_scheduler("fifo"));
+  ASSERT_TRUE(outcome);
+  EXPECT_NEAR(outcome->end.value, kRoute + 10 * 200.0, 1e-6);
 }
 
 TEST(PlanReplay, StartsAtTheNextWindowAndCancelsAtAWindowsEnd) {
