@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "mail_transport.hpp"
 
@@ -13,6 +15,18 @@ namespace coexlab::sim {
 namespace {
 
 constexpr double kDay = 86400.0;
+
+// Where a message to a set of users goes: the servers they live on with how many of them, in
+// server order, and their total (a ServerCounts flattened, summed in the same order).
+struct Recipients {
+  Recipients(const ServerCounts& counts, UserPopulation::RecipientSet recipients)
+      : where(counts.begin(), counts.end()), set(recipients) {
+    for (const auto& [server, count] : where) total += count;
+  }
+  std::vector<std::pair<int, double>> where;
+  double total = 0;
+  UserPopulation::RecipientSet set;
+};
 
 struct AggregateHub : Hub {
   int queue_io_route = -1;
@@ -75,13 +89,20 @@ class AggregateTransport final : public MailTransport {
     std::map<int, double> held_now;  // path id -> messages held for mailboxes being moved
     const RecipientMix& mix = s.workload.recipients;
     using Set = UserPopulation::RecipientSet;
-    // Per site, where the other sites' users live: built once per interval (the population
-    // does not change while the interval is planned).
-    std::vector<std::optional<std::pair<ServerCounts, Set>>> others(s.sites.size());
-    const auto other_sites = [&](int site) -> const std::pair<ServerCounts, Set>& {
-      auto& o = others[size_t(site)];
-      if (!o) o.emplace(users.other_sites_where(site), users.other_sites_set(site));
-      return *o;
+    // Per site, the servers where its own users and the other sites' users live, flattened with
+    // their total: built once per interval (the population does not change while the interval
+    // is planned) and read by every database of the site.
+    std::vector<std::optional<Recipients>> site_recipients(s.sites.size());
+    std::vector<std::optional<Recipients>> other_recipients(s.sites.size());
+    const auto own_site = [&](int site) -> const Recipients& {
+      auto& r = site_recipients[size_t(site)];
+      if (!r) r.emplace(users.site_where(site), Set{Set::Kind::site, site});
+      return *r;
+    };
+    const auto other_sites = [&](int site) -> const Recipients& {
+      auto& r = other_recipients[size_t(site)];
+      if (!r) r.emplace(users.other_sites_where(site), users.other_sites_set(site));
+      return *r;
     };
     for (const auto& [key, p] : users.groups()) {
       if (p.users <= 0.5 || !c_.storage.mounted(key.first)) continue;
@@ -102,24 +123,22 @@ class AggregateTransport final : public MailTransport {
         v.bytes += n * bytes_each;
       };
       add(c_.paths.outbound(server), sent * mix.internet.value, size);
-      const auto spread = [&](const ServerCounts& where, double n, const Set& set) {
-        double total = 0;
-        for (const auto& [r, count] : where) total += count;
-        if (total <= 0) return;
-        for (const auto& [r, count] : where)
-          add(c_.paths.internal(server, r), n * count / total, size);
+      const auto spread = [&](const Recipients& to, double n) {
+        if (to.total <= 0) return;
+        for (const auto& [r, count] : to.where)
+          add(c_.paths.internal(server, r), n * count / to.total, size);
         // Each user gets n / total of them; a user being moved gets them when the move ends.
         for (int m : users.moving_list()) {
-          if (!users.in_set(m, set) || n <= 0) continue;
+          if (!users.in_set(m, to.set) || n <= 0) continue;
           const MailPath& path = c_.paths.internal(server, users.home_server(m));
           if (!path.valid) continue;
-          held_now[path.id] += hold(m, path, n / total, t0, dt);
+          held_now[path.id] += hold(m, path, n / to.total, t0, dt);
         }
       };
-      spread(users.database_where(o), sent * mix.same_database.value, {Set::Kind::database, o});
-      spread(users.site_where(site), sent * mix.same_site.value, {Set::Kind::site, site});
-      const auto& [other_where, other_set] = other_sites(site);
-      spread(other_where, sent * mix.other_site.value, other_set);
+      spread(Recipients(users.database_where(o), Set{Set::Kind::database, o}),
+             sent * mix.same_database.value);
+      spread(own_site(site), sent * mix.same_site.value);
+      spread(other_sites(site), sent * mix.other_site.value);
       if (p.internet_in > 0)
         add(c_.paths.inbound(server), p.internet_in * share, p.in_bytes / p.internet_in);
     }
