@@ -20,8 +20,10 @@
 
 #include "load_support.hpp"
 #include "test_support.hpp"
+#include "two_site.hpp"
 
 using namespace coexlab;
+using coexlab::testing::fixture;
 using coexlab::testing::replace_once;
 
 namespace {
@@ -160,40 +162,12 @@ constexpr double kWan = 30e-3;   // one-way latency of the A-B link
 // OLD (2003, site A) with two databases, NEW (2007, site B: the mover and target) over a
 // 10 Mbps WAN link; ideal mode, so a move alone takes route latency + size / 1.25 MB/s.
 std::string two_site(const std::string& db1, const std::string& db2) {
-  return fmt::format(R"(
-scenario: predict
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: 10 Mbps, latency: 30 ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases:
-      - {{ name: DB1, mailboxes: {db1} }}
-      - {{ name: DB2, mailboxes: {db2} }}
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB }} ]
-workload: none
-migration:
-  mover: NEW
-  batches:
-    - {{ from: OLD/DB1, to: NEW/DB }}
-    - {{ from: OLD/DB2, to: NEW/DB }}
-calibration: {{ mode: ideal }}
-)",
-                     fmt::arg("db1", db1), fmt::arg("db2", db2));
+  coexlab::testing::TwoSite t;
+  t.name = "predict";
+  t.databases = fmt::format("\n      - {{ name: DB1, mailboxes: {} }}\n      - {{ name: DB2, mailboxes: {} }}",
+                            db1, db2);
+  t.migration = "  batches:\n    - { from: OLD/DB1, to: NEW/DB }\n    - { from: OLD/DB2, to: NEW/DB }";
+  return t.yaml();
 }
 
 // A scenario with its queue and predictor, for contexts built by hand.
@@ -299,35 +273,7 @@ migration: { mover: NEW, batches: [ { from: OLD/DB, to: NEW/DB } ] }
 TEST(MoveEstimate, AResourceCrossedTwiceCountsTwice) {
   // Source, mover and target are three servers of one site: the flow enters and leaves the
   // LAN twice in the same direction (source -> mover, mover -> target).
-  const Scenario s = load(R"(
-scenario: twice
-start: 2007-06-01T20:00
-sites: [ { name: HQ, lan: { bandwidth: 100 Mbps, latency: 1 ms } } ]
-servers:
-  - name: OLD
-    version: 2003
-    site: HQ
-    roles: [mailbox, bridgehead]
-    hardware: { cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-    databases: [ { name: DB, mailboxes: { count: 1, size: 1 GB } } ]
-  - name: NEW
-    version: 2007
-    site: HQ
-    roles: [mailbox]
-    hardware: { cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-    databases: [ { name: DB } ]
-  - name: MOVER
-    version: 2007
-    site: HQ
-    roles: [hub_transport, client_access]
-    hardware: { cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-workload: none
-migration: { mover: MOVER, batches: [ { from: OLD/DB, to: NEW/DB } ] }
-calibration: { mode: ideal }
-)");
+  const Scenario s = load(fixture("lan-crossed-twice.yaml"));
   const CostModel cost = CostModel::from(s.calibration);
   const auto mailboxes = generate_mailboxes(s);
   const auto queue = build_move_queue(s, mailboxes);

@@ -11,6 +11,7 @@
 #include "harness.hpp"
 #include "lower_bound.hpp"
 #include "scenario_generator.hpp"
+#include "two_site.hpp"
 
 using namespace coexlab;
 using coexlab::test::GeneratorOptions;
@@ -129,40 +130,18 @@ TEST_P(SingleMoveOverWan, DurationEqualsTheBound) {
   const std::string not_before = rng.bernoulli(0.4) ? fmt::format(", not_before: 2007-06-0{}T12:00",
                                                                   2 + int(rng.uniform() * 6))
                                                     : "";
-  const std::string yaml = fmt::format(R"(
-scenario: single-wan
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: 10 Gbps, latency: 0.3 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: 10 Gbps, latency: 0.4 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: {:.3f} Mbps, latency: {:.1f} ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB, mailboxes: {{ count: 1, size: {} MB }} }} ]
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB }} ]
-workload: none
-migration:
-  mover: NEW
-  max_threads: 1
+  coexlab::testing::TwoSite t;
+  t.name = "single-wan";
+  t.lan_a = "0.3 ms";
+  t.lan_b = "0.4 ms";
+  t.link = fmt::format("bandwidth: {:.3f} Mbps, latency: {:.1f} ms", wan_mbps, rng.uniform(5, 80));
+  t.databases = fmt::format("[ {{ name: DB, mailboxes: {{ count: 1, size: {} MB }} }} ]", size_mb);
+  t.migration = fmt::format(R"(  max_threads: 1
   on_window_end: {}{}
   batches:
-    - {{ from: OLD/DB, to: NEW/DB{} }}
-calibration: {{ mode: ideal }}
-)",
-                                       wan_mbps, rng.uniform(5, 80), size_mb,
-                                       cancel ? "cancel" : "finish", windows, not_before);
+    - {{ from: OLD/DB, to: NEW/DB{} }})",
+                            cancel ? "cancel" : "finish", windows, not_before);
+  const std::string yaml = t.yaml();
   SCOPED_TRACE(yaml);
   expect_tight(simulate_yaml(yaml));
 }
@@ -225,36 +204,11 @@ namespace {
 // OLD (2003, site A) -> NEW (2007, site B, the mover) over a 10 Mbps, 30 ms link; LANs
 // 0.5 ms. `count` mailboxes of `size`; the migration block's tail is given.
 std::string two_site(int count, const std::string& size, const std::string& migration_tail) {
-  return fmt::format(R"(
-scenario: by-hand
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: 10 Mbps, latency: 30 ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB, mailboxes: {{ count: {}, size: {} }} }} ]
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB }} ]
-workload: none
-migration:
-  mover: NEW
-{}
-calibration: {{ mode: ideal }}
-)",
-                     count, size, migration_tail);
+  coexlab::testing::TwoSite t;
+  t.name = "by-hand";
+  t.databases = fmt::format("[ {{ name: DB, mailboxes: {{ count: {}, size: {} }} }} ]", count, size);
+  t.migration = migration_tail;
+  return t.yaml();
 }
 
 constexpr double kRoute = 0.5e-3 + 30e-3 + 0.5e-3;  // OLD -> NEW, one way

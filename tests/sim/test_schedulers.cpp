@@ -3,6 +3,7 @@
 // a scheduler sees through ResourceView; the window overrun metric. One simulation per TEST.
 #include <fmt/format.h>
 
+#include "fixtures.hpp"
 #include "harness.hpp"
 #include "move_estimate.hpp"
 #include "scheduler.hpp"
@@ -368,35 +369,7 @@ calibration: { mode: ideal }
 // ---------------------------------------------------------
 
 TEST(MoveEstimate, MatchesTheSimulatorInIdealModeWithALanCrossedTwice) {
-  const Scenario sc = load_valid(R"(
-scenario: twice
-start: 2007-06-01T20:00
-sites: [ { name: HQ, lan: { bandwidth: 100 Mbps, latency: 1 ms } } ]
-servers:
-  - name: OLD
-    version: 2003
-    site: HQ
-    roles: [mailbox, bridgehead]
-    hardware: { cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-    databases: [ { name: DB, mailboxes: { count: 1, size: 1 GB } } ]
-  - name: NEW
-    version: 2007
-    site: HQ
-    roles: [mailbox]
-    hardware: { cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-    databases: [ { name: DB } ]
-  - name: MOVER
-    version: 2007
-    site: HQ
-    roles: [hub_transport, client_access]
-    hardware: { cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 1 Gbps, database_disk: { iops: 1000000 },
-                log_disk: { throughput: 10 GB/s, capacity: 10 TB } }
-workload: none
-migration: { mover: MOVER, batches: [ { from: OLD/DB, to: NEW/DB } ] }
-calibration: { mode: ideal }
-)");
+  const Scenario sc = load_valid(coexlab::testing::fixture("lan-crossed-twice.yaml"));
   const auto out = sim::simulate(sc);
   const MoveEstimator est(sc, CostModel::from(sc.calibration), out.mailboxes, out.queue);
   ASSERT_EQ(out.recording.attempts.size(), 1u);
