@@ -25,8 +25,8 @@ MailPaths::MailPaths(const Scenario& s, const SiteGraph& graph, const CostModel&
   inbound_.assign(n_, MailPath{});
   for (int a : mbx) {
     for (int b : mbx) internal_[size_t(a) * n_ + size_t(b)] = internal_path(a, b);
-    outbound_[size_t(a)] = outbound_path(a);
-    inbound_[size_t(a)] = inbound_path(a);
+    outbound_[size_t(a)] = internet_path(a, true);
+    inbound_[size_t(a)] = internet_path(a, false);
   }
   for (size_t i = 0; i < internal_.size(); ++i) internal_[i].id = int(i);
   for (size_t i = 0; i < n_; ++i) {
@@ -101,40 +101,29 @@ MailPath MailPaths::internal_path(int from, int to) const {
   return p;
 }
 
-MailPath MailPaths::outbound_path(int from) const {
+MailPath MailPaths::internet_path(int server, bool out) const {
   MailPath p;
-  p.first = from;
-  p.outbound = true;
+  p.first = out ? server : connector_;
+  p.outbound = out;
+  p.inbound = !out;
   p.path_class = PathClass::internet;
   if (connector_ < 0) return p;
   const int gateway = internet_gateway();
   if (gateway < 0) return p;
-  std::vector<MailHop> hops =
-      gateway == from ? std::vector<MailHop>{} : transport_path(from, gateway);
-  if (s_.servers[size_t(from)].is_2007() && gateway == from) {
-    hops.push_back({from, from, true});  // store driver to the local hub
+  // Between the server and the gateway: the transport path, or, when a 2007 server is the
+  // gateway itself, the store driver to its local hub.
+  std::vector<MailHop> inside;
+  if (gateway != server) {
+    inside = out ? transport_path(server, gateway) : transport_path(gateway, server);
+    if (inside.empty()) return p;  // no route: layout error, mail dropped
+  } else if (s_.servers[size_t(server)].is_2007()) {
+    inside.push_back({server, server, true});
   }
-  if (gateway != connector_) hops.push_back({gateway, connector_, false});
-  p.hops = with_hops(hops);
-  if (p.hops.empty() && from != connector_) return p;
-  finish_path(p);
-  return p;
-}
-
-MailPath MailPaths::inbound_path(int to) const {
-  MailPath p;
-  p.first = connector_;
-  p.inbound = true;
-  p.path_class = PathClass::internet;
-  if (connector_ < 0) return p;
-  const int gateway = internet_gateway();
-  if (gateway < 0) return p;
+  // The gateway and the connector are one server unless the connector is an Edge.
   std::vector<MailHop> hops;
-  if (gateway != connector_) hops.push_back({connector_, gateway, false});
-  std::vector<MailHop> rest = transport_path(gateway, to);
-  if (gateway == to && s_.servers[size_t(to)].is_2007()) rest.push_back({to, to, true});
-  if (rest.empty() && gateway != to) return p;
-  hops.insert(hops.end(), rest.begin(), rest.end());
+  if (!out && gateway != connector_) hops.push_back({connector_, gateway, false});
+  hops.insert(hops.end(), inside.begin(), inside.end());
+  if (out && gateway != connector_) hops.push_back({gateway, connector_, false});
   p.hops = with_hops(hops);
   finish_path(p);
   return p;

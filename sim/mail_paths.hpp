@@ -66,8 +66,10 @@ class MailPaths {
   int internet_gateway() const;
   void finish_path(MailPath& p) const;
   MailPath internal_path(int from, int to) const;
-  MailPath outbound_path(int from) const;
-  MailPath inbound_path(int to) const;
+  // Mail between a server's mailboxes and the internet, out (`out`) or in: through the
+  // internet gateway (the connector, or the hub an Edge connector hands mail to) and the
+  // connector.
+  MailPath internet_path(int server, bool out) const;
   void give_networks(MailPath& p);
   int network(const std::string& key, const std::vector<sg4::LinkInRoute>& links);
   int internet_network(int server, bool out);
