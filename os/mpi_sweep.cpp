@@ -128,9 +128,10 @@ int serve() {
     const std::string text = receive(st);
     if (st.MPI_TAG == kTagStop) break;
     // index, working directory of rank 0, scenario, timeout, the result files to hand back
-    // (one field, names separated by '\n'), then the variant's --set values
+    // and the child's extra run flags (one field each, a packed list), then the variant's
+    // --set values
     const std::vector<std::string> job = unpack(text);
-    if (job.size() < 5) continue;
+    if (job.size() < 6) continue;
     std::error_code ec;
     if (fs::current_path(ec) != fs::path(job[1])) fs::current_path(job[1], ec);
     SweepOptions o;
@@ -138,12 +139,9 @@ int serve() {
     o.scenario = job[2];
     o.timeout_s = std::stod(job[3]);
     o.work_dir = work_dir;
-    for (size_t at = 0; !job[4].empty() && at != std::string::npos;) {
-      const size_t nl = job[4].find('\n', at);
-      o.return_files.push_back(job[4].substr(at, nl == std::string::npos ? nl : nl - at));
-      at = nl == std::string::npos ? nl : nl + 1;
-    }
-    Variant v{std::stoi(job[0]), std::vector<std::string>(job.begin() + 5, job.end()), {}};
+    o.return_files = unpack(job[4]);
+    o.run_flags = unpack(job[5]);
+    Variant v{std::stoi(job[0]), std::vector<std::string>(job.begin() + 6, job.end()), {}};
     const VariantResult r = run_sweep_here({v}, o, nullptr).front();
     // status fields, then each returned file as a name and its content
     std::vector<std::string> reply{std::to_string(r.index),
@@ -201,9 +199,8 @@ std::vector<VariantResult> mpi_run_sweep(const std::vector<Variant>& variants,
   std::error_code ec;
   const std::string cwd = fs::current_path(ec).string();
   const std::string timeout = fmt::format("{}", o.timeout_s);
-  std::string return_files;
-  for (const std::string& name : o.return_files)
-    return_files += (return_files.empty() ? "" : "\n") + name;
+  const std::string return_files = pack(o.return_files);
+  const std::string run_flags = pack(o.run_flags);
   size_t next = 0, done = 0;
   int idle = 0;
   while (done < variants.size()) {
@@ -211,7 +208,7 @@ std::vector<VariantResult> mpi_run_sweep(const std::vector<Variant>& variants,
       const Variant& v = variants[next];
       std::vector<std::string> job{std::to_string(v.index), cwd,
                                    v.scenario.empty() ? o.scenario : v.scenario, timeout,
-                                   return_files};
+                                   return_files, run_flags};
       job.insert(job.end(), v.sets.begin(), v.sets.end());
       send(pack(job), idle_workers.front(), kTagJob);
       in_flight[idle_workers.front()] = next++;

@@ -224,9 +224,7 @@ std::vector<VariantResult> run_sweep_here(
                                     "--out",
                                     (dir / "out").string(),
                                     "--quiet"};
-      if (std::find(o.return_files.begin(), o.return_files.end(), "timing.json") !=
-          o.return_files.end())
-        args.emplace_back("--timing");
+      args.insert(args.end(), o.run_flags.begin(), o.run_flags.end());
       for (const std::string& s : v.sets) {
         args.emplace_back("--set");
         args.push_back(s);

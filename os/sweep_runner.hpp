@@ -41,9 +41,10 @@ struct SweepOptions {
   std::string work_dir;   // where children write their results (created, then removed)
   bool progress = false;  // a progress line on stderr
   // Result files of each child handed back in VariantResult::files (e.g. moves.csv for
-  // calibrate), read before the child's directory is removed. "timing.json" also asks the
-  // child for it (`run --timing`): it is written only on request.
+  // calibrate), read before the child's directory is removed.
   std::vector<std::string> return_files;
+  // Flags added to each child's `coexlab run` (bench: --timing, which writes timing.json).
+  std::vector<std::string> run_flags;
 };
 
 // Runs every variant; `on_done` is called in finishing order. Results in variant order.

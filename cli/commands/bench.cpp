@@ -415,7 +415,8 @@ int bench(const BenchOptions& o) {
   so.jobs = o.jobs;
   so.timeout_s = o.timeout_s;
   so.progress = false;
-  so.return_files = {"timing.json"};  // scheduler_cpu_s
+  so.run_flags = {"--timing"};  // each cell's scheduler_cpu_s, in timing.json
+  so.return_files = {"timing.json"};
   so.work_dir = (fs::temp_directory_path() / fmt::format("coexlab-bench-{}", ::getpid())).string();
   std::vector<Variant> variants;
   std::map<int, const Cell*> by_index;
