@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -346,21 +347,53 @@ class Estimator {
 
 std::vector<FactorEstimate> estimate_factors(const RunData& run, const MigrationMetrics& m) {
   if (!m.duration_s || !m.first_start_s || *m.duration_s <= 0) return {};
-  // The summary, the run's text and the report each ask for the same run's estimate, and on a
-  // large run it costs a predictor per link variant: computed once per recording.
-  struct Cache {
-    const Recording* recording = nullptr;
-    size_t attempts = 0;
-    double end = -1;
-    std::vector<FactorEstimate> estimates;
-  };
-  static thread_local Cache cache;
-  const Recording& rec = run.recording;
-  if (cache.recording != &rec || cache.attempts != rec.attempts.size() ||
-      cache.end != rec.end_time.value) {
-    cache = {&rec, rec.attempts.size(), rec.end_time.value, Estimator(run, m).run()};
-  }
-  return cache.estimates;
+  return Estimator(run, m).run();
 }
+
+Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
+  std::vector<FactorEstimate> ranked = estimate_factors(run, m);
+  // A dismount stopped the moves outright: what filled comes first.
+  for (const SimEvent& e : run.recording.events) {
+    if (e.kind != EventKind::dismount) continue;
+    const bool database = e.cause == EventCause::database_disk_full;
+    return {e.resource,
+            std::string(database ? "the database disk" : "the log disk") +
+                " filled and dismounted the databases: " + describe(e),
+            std::move(ranked)};
+  }
+  if (!m.duration_s) return {"", "no move ran", {}};
+  // The evidence beside the estimate: the busiest rate resource while moves ran.
+  std::string busiest = "none";
+  double busiest_share = 0;
+  const std::vector<bool> moving = intervals_with_moves(run);
+  for (const ResourceSeries& r : run.recording.resources) {
+    if (is_space(r.kind)) continue;
+    const ResourceStats st = resource_stats(run, r, moving);
+    if (st.busy_during_moves && *st.busy_during_moves > busiest_share + 1e-12) {
+      busiest_share = *st.busy_during_moves;
+      busiest = r.id;
+    }
+  }
+  const std::string evidence =
+      fmt::format("busiest while moves run: {} at {:.0f} %", busiest, busiest_share * 100);
+  if (ranked.empty() || ranked.front().gain_s <= 0.01 * *m.duration_s) {
+    std::string factor = ranked.empty() ? "" : ranked.front().factor;
+    return {std::move(factor),
+            "no single factor would end the migration 1 % sooner (" + evidence + ")",
+            std::move(ranked)};
+  }
+  const FactorEstimate& top = ranked.front();
+  std::string reason = fmt::format(
+      "{} would end the migration about {:.0f} % sooner (estimated from this run; `coexlab "
+      "bottlenecks` simulates it); {}",
+      top.change, 100 * top.gain_s / *m.duration_s, evidence);
+  std::string factor = top.factor;
+  return {std::move(factor), std::move(reason), std::move(ranked)};
+}
+
+Bottleneck bottleneck_of(const RunData& run, const MigrationMetrics& m) {
+  return run.bottleneck ? *run.bottleneck : estimate_bottleneck(run, m);
+}
+
 
 }  // namespace coexlab

@@ -30,7 +30,20 @@ struct FactorEstimate {
 };
 
 // Every factor the estimate weighs, ranked by predicted gain (ties in the order: threads,
-// windows, resources by id, latencies). Empty when no move ran.
+// windows, resources by id, latencies). Empty when no move ran. On a large run it costs a
+// predictor per link variant: compute it once per run (estimate_bottleneck, RunData::bottleneck).
 std::vector<FactorEstimate> estimate_factors(const RunData& run, const MigrationMetrics& m);
+
+struct Bottleneck {
+  std::string resource;  // a resource id, or migration/threads, migration/windows; empty: none
+  std::string reason;
+  std::vector<FactorEstimate> ranked;  // estimate_factors' ranking it was read from
+};
+// The in-run estimate (docs/model.md, "Bottleneck"): a dismount first (the disk that filled);
+// else the factor that estimate_factors predicts would end the migration soonest when
+// improved as `coexlab bottlenecks` improves it.
+Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m);
+// run.bottleneck when the caller computed it once for the run's result files, else that.
+Bottleneck bottleneck_of(const RunData& run, const MigrationMetrics& m);
 
 }  // namespace coexlab

@@ -207,7 +207,7 @@ std::string summary_section(const RunData& run, const MigrationMetrics& m) {
           ? fmt::format("mean {}, p95 {}, max {} per user", duration(*m.downtime_mean_s),
                         duration(*m.downtime_p95_s), duration(*m.downtime_max_s))
           : "no move ran");
-  const Bottleneck b = estimate_bottleneck(run, m);
+  const Bottleneck b = bottleneck_of(run, m);
   row("Bottleneck (estimate)", b.resource.empty()
                                    ? escape(b.reason)
                                    : "<b>" + escape(b.resource) + "</b>: " + escape(b.reason));

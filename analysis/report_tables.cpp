@@ -275,8 +275,9 @@ std::string ranking_section(std::vector<std::map<std::string, std::string>> rows
 // Without `coexlab bottlenecks`' simulated ranking: the in-run estimate's
 // (analysis/bottleneck.hpp).
 std::string estimated_ranking_section(const RunData& run, const MigrationMetrics& m) {
-  const std::vector<FactorEstimate> ranked = estimate_factors(run, m);
-  if (ranked.empty() || !m.duration_s) return "";
+  if (!m.duration_s) return "";
+  const std::vector<FactorEstimate> ranked = bottleneck_of(run, m).ranked;
+  if (ranked.empty()) return "";
   std::vector<std::map<std::string, std::string>> rows;
   for (const FactorEstimate& f : ranked) {
     if (rows.size() == 8) break;

@@ -171,40 +171,6 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
   return st;
 }
 
-Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m) {
-  // A dismount stopped the moves outright: what filled comes first.
-  for (const SimEvent& e : run.recording.events) {
-    if (e.kind != EventKind::dismount) continue;
-    const bool database = e.cause == EventCause::database_disk_full;
-    return {e.resource, std::string(database ? "the database disk" : "the log disk") +
-                            " filled and dismounted the databases: " + describe(e)};
-  }
-  if (!m.duration_s) return {"", "no move ran"};
-  const std::vector<FactorEstimate> ranked = estimate_factors(run, m);  // analysis/bottleneck.hpp
-  // The evidence beside the estimate: the busiest rate resource while moves ran.
-  std::string busiest = "none";
-  double busiest_share = 0;
-  const std::vector<bool> moving = intervals_with_moves(run);
-  for (const ResourceSeries& r : run.recording.resources) {
-    if (is_space(r.kind)) continue;
-    const ResourceStats st = resource_stats(run, r, moving);
-    if (st.busy_during_moves && *st.busy_during_moves > busiest_share + 1e-12) {
-      busiest_share = *st.busy_during_moves;
-      busiest = r.id;
-    }
-  }
-  const std::string evidence =
-      fmt::format("busiest while moves run: {} at {:.0f} %", busiest, busiest_share * 100);
-  if (ranked.empty() || ranked.front().gain_s <= 0.01 * *m.duration_s) {
-    return {ranked.empty() ? "" : ranked.front().factor,
-            "no single factor would end the migration 1 % sooner (" + evidence + ")"};
-  }
-  const FactorEstimate& top = ranked.front();
-  return {top.factor, fmt::format("{} would end the migration about {:.0f} % sooner (estimated "
-                                  "from this run; `coexlab bottlenecks` simulates it); {}",
-                                  top.change, 100 * top.gain_s / *m.duration_s, evidence)};
-}
-
 // ---- Window overrun (scheduler benchmarks) ----------------------------------------------------
 
 double window_overrun(const RunData& run) {
@@ -375,13 +341,13 @@ json summary_json(const RunData& run, const json& checks) {
   mig["events"] = events;
   mig["window_overrun_s"] = window_overrun(run);
   out[summary_key::migration] = mig;
-  const Bottleneck b = estimate_bottleneck(run, m);
+  const Bottleneck b = bottleneck_of(run, m);
   if (b.resource.empty()) {
     out[summary_key::bottleneck] = nullptr;
   } else {
     // The estimate's own ranking (analysis/bottleneck.hpp), the five best factors.
     json estimated = json::array();
-    for (const FactorEstimate& f : estimate_factors(run, m)) {
+    for (const FactorEstimate& f : b.ranked) {
       if (estimated.size() == 5) break;
       estimated.push_back({{"factor", f.factor}, {"change", f.change}, {"gain_s", f.gain_s}});
     }
@@ -558,7 +524,7 @@ std::string human_summary(const RunData& run, const std::string& out_dir) {
                        units::format_duration(Seconds{*m.downtime_p95_s}),
                        units::format_duration(Seconds{*m.downtime_max_s}));
   }
-  const Bottleneck b = estimate_bottleneck(run, m);
+  const Bottleneck b = bottleneck_of(run, m);
   if (!b.resource.empty()) out += fmt::format("  bottleneck  {}: {}\n", b.resource, b.reason);
   std::vector<std::pair<double, std::string>> busiest;
   const std::vector<bool> moving = intervals_with_moves(run);

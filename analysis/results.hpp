@@ -18,11 +18,16 @@
 namespace coexlab {
 
 // Everything a report needs: the scenario, what was queued, what happened.
+struct Bottleneck;
+
 struct RunData {
   const Scenario& scenario;
   const std::vector<Mailbox>& mailboxes;
   const std::vector<MoveRequest>& queue;
   const Recording& recording;
+  // The run's bottleneck estimate (analysis/bottleneck.hpp), when the caller computed it once
+  // for the summary, the report and the text; null: each computes its own.
+  const Bottleneck* bottleneck = nullptr;
 };
 
 struct MigrationMetrics {
@@ -65,14 +70,6 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
 // compute it once for a loop over the resources).
 std::vector<bool> intervals_with_moves(const RunData& run);
 
-struct Bottleneck {
-  std::string resource;  // a resource id, or migration/threads, migration/windows
-  std::string reason;
-};
-// The in-run estimate (docs/model.md, "Bottleneck"): a dismount first (the disk that filled);
-// else the factor that analysis/bottleneck.hpp predicts would end the migration soonest when
-// improved as `coexlab bottlenecks` improves it.
-Bottleneck estimate_bottleneck(const RunData& run, const MigrationMetrics& m);
 
 // p-th percentile (0 < p <= 100) by the nearest-rank method; values need not be sorted.
 double percentile_nearest_rank(std::vector<double> values, double p);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "bottleneck.hpp"
 #include "check_eval.hpp"
 #include "cli.hpp"
 #include "command.hpp"
@@ -51,7 +52,10 @@ int run(const RunOptions& o) {
   sim::SimulationOptions sim_options;
   sim_options.log = o.log;
   const sim::SimulationOutput out = sim::simulate(s, sim_options);
-  const RunData data{s, out.mailboxes, out.queue, out.recording};
+  // The bottleneck estimate, once for the summary, the report and the text.
+  const RunData run_alone{s, out.mailboxes, out.queue, out.recording};
+  const Bottleneck bottleneck = estimate_bottleneck(run_alone, migration_metrics(run_alone));
+  const RunData data{s, out.mailboxes, out.queue, out.recording, &bottleneck};
   nlohmann::ordered_json summary = summary_json(data, nlohmann::ordered_json::array());
   // The scenario's checks, against the summary they are about: written with it, exit 1 if any
   // fails.

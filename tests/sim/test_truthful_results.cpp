@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "bottleneck.hpp"
 #include "check_eval.hpp"
 #include "harness.hpp"
 
