@@ -395,5 +395,4 @@ Bottleneck bottleneck_of(const RunData& run, const MigrationMetrics& m) {
   return run.bottleneck ? *run.bottleneck : estimate_bottleneck(run, m);
 }
 
-
 }  // namespace coexlab

@@ -70,7 +70,6 @@ ResourceStats resource_stats(const RunData& run, const ResourceSeries& r,
 // compute it once for a loop over the resources).
 std::vector<bool> intervals_with_moves(const RunData& run);
 
-
 // p-th percentile (0 < p <= 100) by the nearest-rank method; values need not be sorted.
 double percentile_nearest_rank(std::vector<double> values, double p);
 

@@ -150,8 +150,8 @@ namespace {
 double transfer_time(std::vector<FairFlow> flows, const std::vector<double>& capacity) {
   MaxMinSolver solver;
   double elapsed = 0;
-  while (std::any_of(flows.begin(), flows.end(),
-                     [](const FairFlow& f) { return f.remaining > 0; })) {
+  while (
+      std::any_of(flows.begin(), flows.end(), [](const FairFlow& f) { return f.remaining > 0; })) {
     solver.solve(flows, capacity);
     double step = std::numeric_limits<double>::infinity();
     for (const FairFlow& f : flows) {

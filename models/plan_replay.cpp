@@ -28,12 +28,12 @@ struct Running {
   Running(int queue_index, const ChunkPlan& chunk_plan) : q(queue_index), plan(chunk_plan) {}
   int q = 0;
   ChunkPlan plan;
-  std::int64_t chunk = 0;        // the chunk under way
-  double delay_left = 0;         // its RPC delay still to wait (the first: route latency too)
-  bool transferring = false;     // past the delay: its flows and CPU work under way
-  std::vector<FairFlow> flows;   // this chunk's, while transferring
+  std::int64_t chunk = 0;            // the chunk under way
+  double delay_left = 0;             // its RPC delay still to wait (the first: route latency too)
+  bool transferring = false;         // past the delay: its flows and CPU work under way
+  std::vector<FairFlow> flows;       // this chunk's, while transferring
   std::vector<double> delay_factor;  // the attempt's spread of RPC delay (the simulator's)
-  double deadline = kInfinity;   // with on_window_end: cancel, the end of its window
+  double deadline = kInfinity;       // with on_window_end: cancel, the end of its window
 };
 
 // The rate resources the moves share: the estimator's (disks, NICs, links), then one CPU per
@@ -141,8 +141,7 @@ std::optional<ReplayOutcome> replay_plan(const SchedulerContext& ctx,
       const std::optional<Interval> w = window_at_or_after(windows, Seconds{now});
       const Mailbox& m = mailbox_of(*d.start);
       Running r(*d.start, ChunkPlan(cost, m.size, m.items));
-      r.delay_factor =
-          attempt_delay_factors(cost, r.plan, s.seed, m.id, ++attempts[size_t(r.q)]);
+      r.delay_factor = attempt_delay_factors(cost, r.plan, s.seed, m.id, ++attempts[size_t(r.q)]);
       r.delay_left = est.path_of(r.q).setup_latency.value + chunk_delay(r);
       r.deadline = cancel && w ? w->to.value : kInfinity;
       if (settle(r)) {  // nothing to move: done at once

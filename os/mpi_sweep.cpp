@@ -206,9 +206,12 @@ std::vector<VariantResult> mpi_run_sweep(const std::vector<Variant>& variants,
   while (done < variants.size()) {
     while (!idle_workers.empty() && next < variants.size()) {
       const Variant& v = variants[next];
-      std::vector<std::string> job{std::to_string(v.index), cwd,
-                                   v.scenario.empty() ? o.scenario : v.scenario, timeout,
-                                   return_files, run_flags};
+      std::vector<std::string> job{std::to_string(v.index),
+                                   cwd,
+                                   v.scenario.empty() ? o.scenario : v.scenario,
+                                   timeout,
+                                   return_files,
+                                   run_flags};
       job.insert(job.end(), v.sets.begin(), v.sets.end());
       send(pack(job), idle_workers.front(), kTagJob);
       in_flight[idle_workers.front()] = next++;

@@ -164,9 +164,10 @@ constexpr double kWan = 30e-3;   // one-way latency of the A-B link
 std::string two_site(const std::string& db1, const std::string& db2) {
   coexlab::testing::TwoSite t;
   t.name = "predict";
-  t.databases = fmt::format("\n      - {{ name: DB1, mailboxes: {} }}\n      - {{ name: DB2, mailboxes: {} }}",
-                            db1, db2);
-  t.migration = "  batches:\n    - { from: OLD/DB1, to: NEW/DB }\n    - { from: OLD/DB2, to: NEW/DB }";
+  t.databases = fmt::format(
+      "\n      - {{ name: DB1, mailboxes: {} }}\n      - {{ name: DB2, mailboxes: {} }}", db1, db2);
+  t.migration =
+      "  batches:\n    - { from: OLD/DB1, to: NEW/DB }\n    - { from: OLD/DB2, to: NEW/DB }";
   return t.yaml();
 }
 

@@ -206,7 +206,8 @@ namespace {
 std::string two_site(int count, const std::string& size, const std::string& migration_tail) {
   coexlab::testing::TwoSite t;
   t.name = "by-hand";
-  t.databases = fmt::format("[ {{ name: DB, mailboxes: {{ count: {}, size: {} }} }} ]", count, size);
+  t.databases =
+      fmt::format("[ {{ name: DB, mailboxes: {{ count: {}, size: {} }} }} ]", count, size);
   t.migration = migration_tail;
   return t.yaml();
 }

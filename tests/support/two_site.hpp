@@ -55,9 +55,9 @@ migration:
 calibration: {calibration}
 )",
                        fmt::arg("name", name), fmt::arg("lan_a", lan_a), fmt::arg("lan_b", lan_b),
-                       fmt::arg("link", link),
-                       fmt::arg("databases", databases), fmt::arg("migration", migration),
-                       fmt::arg("tail", tail), fmt::arg("calibration", calibration));
+                       fmt::arg("link", link), fmt::arg("databases", databases),
+                       fmt::arg("migration", migration), fmt::arg("tail", tail),
+                       fmt::arg("calibration", calibration));
   }
 };
 
