@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "harness.hpp"
+#include "two_site.hpp"
 
 using namespace coexlab;
 using coexlab::test::expect_exact;
@@ -15,37 +16,16 @@ namespace {
 std::string scenario(const std::string& mailboxes, const std::string& link, int threads,
                      const std::string& log_capacity, const std::string& backup,
                      const std::string& calibration) {
-  return fmt::format(R"(
-scenario: limits
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: 10 Gbps, latency: 0.5 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: {link}, latency: 30 ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB, mailboxes: {mailboxes} }} ]
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: {log} }} }}
-    {backup}
-    databases: [ {{ name: DB }} ]
-workload: none
-migration: {{ mover: NEW, max_threads: {threads}, batches: [ {{ from: OLD/DB, to: NEW/DB }} ] }}
-calibration: {calibration}
-)",
-                     fmt::arg("mailboxes", mailboxes), fmt::arg("link", link),
-                     fmt::arg("threads", threads), fmt::arg("log", log_capacity),
-                     fmt::arg("backup", backup), fmt::arg("calibration", calibration));
+  coexlab::testing::TwoSite t;
+  t.name = "limits";
+  t.link = "bandwidth: " + link + ", latency: 30 ms";
+  t.databases = "[ { name: DB, mailboxes: " + mailboxes + " } ]";
+  t.new_log_capacity = log_capacity;
+  t.new_backup = backup;
+  t.migration =
+      fmt::format("  max_threads: {}\n  batches: [ {{ from: OLD/DB, to: NEW/DB }} ]", threads);
+  t.calibration = calibration;
+  return t.yaml();
 }
 
 constexpr double kRoute = 0.5e-3 + 30e-3 + 0.5e-3;  // one way; the mover is the target

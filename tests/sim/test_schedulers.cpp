@@ -7,6 +7,7 @@
 #include "harness.hpp"
 #include "move_estimate.hpp"
 #include "scheduler.hpp"
+#include "two_site.hpp"
 
 using namespace coexlab;
 using coexlab::test::expect_exact;
@@ -38,52 +39,28 @@ struct Plan {
 // OLD (2003, site A, databases DB1 and DB2) moves to NEW (2007, site B, the mover) over one
 // WAN link; everything else is far faster than the link.
 std::string two_site(const Plan& p) {
-  return fmt::format(R"(
-scenario: schedulers
-start: 2007-06-01T20:00
-sites:
-  - {{ name: A, lan: {{ bandwidth: {lan}, latency: 0.5 ms }} }}
-  - {{ name: B, lan: {{ bandwidth: {lan}, latency: 0.5 ms }} }}
-links:
-  - {{ between: [A, B], bandwidth: {wan}, latency: 30 ms }}
-servers:
-  - name: OLD
-    version: 2003
-    site: A
-    roles: [mailbox, bridgehead]
-    hardware: {{ cores: 4, clock: 3 GHz, memory: 4 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases:
-      - {{ name: DB1, mailboxes: {db1} }}
-      - {{ name: DB2, mailboxes: {db2} }}
-  - name: NEW
-    version: 2007
-    site: B
-    roles: [mailbox, hub_transport, client_access]
-    hardware: {{ cores: 8, clock: 3 GHz, memory: 16 GiB, nic: 10 Gbps, database_disk: {{ iops: 1000000 }},
-                log_disk: {{ throughput: 10 GB/s, capacity: 10 TB }} }}
-    databases: [ {{ name: DB1 }}, {{ name: DB2 }} ]
-workload: none
-migration:
-  mover: NEW
-  max_threads: {threads}
-  scheduler: {scheduler}
-  on_window_end: {policy}
-  {throttles}
-  {windows}
+  coexlab::testing::TwoSite t;
+  t.name = "schedulers";
+  t.lan_bandwidth = p.lan;
+  t.link = "bandwidth: " + p.wan + ", latency: 30 ms";
+  t.databases = fmt::format(
+      "\n      - {{ name: DB1, mailboxes: {} }}\n      - {{ name: DB2, mailboxes: {} }}", p.db1,
+      p.db2);
+  t.new_databases = "[ { name: DB1 }, { name: DB2 } ]";
+  t.migration = fmt::format(
+      R"(  max_threads: {}
+  scheduler: {}
+  on_window_end: {}
+  {}
+  {}
   batches:
     - {{ from: OLD/DB1, to: NEW/DB1 }}
-    - {{ from: OLD/DB2, to: NEW/{target2} }}
-simulation: {{ sample_interval: {sample} }}
-calibration: {calibration}
-)",
-                     fmt::arg("lan", p.lan), fmt::arg("wan", p.wan), fmt::arg("db1", p.db1),
-                     fmt::arg("db2", p.db2), fmt::arg("threads", p.threads),
-                     fmt::arg("scheduler", p.scheduler), fmt::arg("policy", p.policy),
-                     fmt::arg("throttles", p.throttles.empty() ? "" : "throttles: " + p.throttles),
-                     fmt::arg("windows", p.windows.empty() ? "" : "windows: " + p.windows),
-                     fmt::arg("target2", p.two_targets ? "DB2" : "DB1"),
-                     fmt::arg("sample", p.sample_interval), fmt::arg("calibration", p.calibration));
+    - {{ from: OLD/DB2, to: NEW/{} }})",
+      p.threads, p.scheduler, p.policy, p.throttles.empty() ? "" : "throttles: " + p.throttles,
+      p.windows.empty() ? "" : "windows: " + p.windows, p.two_targets ? "DB2" : "DB1");
+  t.tail = "simulation: { sample_interval: " + p.sample_interval + " }";
+  t.calibration = p.calibration;
+  return t.yaml();
 }
 
 std::vector<int> sources_in_start_order(const test::Simulated& s) {
