@@ -441,13 +441,17 @@ void write_utilisation_csv(const RunData& run, const std::function<void(std::str
   const auto& times = run.recording.sample_times;
   std::vector<std::string> ids;  // quoted once, not once per sample
   for (const ResourceSeries& r : run.recording.resources) ids.push_back(csv_field(r.id));
+  std::string time;  // formatted once per sample, not once per resource
   for (size_t i = 0; i < times.size(); ++i) {
     line.clear();
+    time.clear();
+    fmt::format_to(std::back_inserter(time), "{:.3f},", times[i]);
     for (size_t k = 0; k < run.recording.resources.size(); ++k) {
       const ResourceSeries& r = run.recording.resources[k];
-      if (i < r.samples.size())
-        fmt::format_to(std::back_inserter(line), "{:.3f},{},{:.6f}\n", times[i], ids[k],
-                       r.samples[i]);
+      if (i >= r.samples.size()) continue;
+      line += time;
+      line += ids[k];
+      fmt::format_to(std::back_inserter(line), ",{:.6f}\n", r.samples[i]);
     }
     emit(line);
   }
