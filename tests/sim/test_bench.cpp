@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -15,28 +16,19 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kSuite = std::string(COEXLAB_SOURCE_DIR) + "/tests/bench-suite";
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = coexlab::testing::CliResult;
 
 // Runs the CLI; stdout captured, stderr dropped.
-Result coexlab(const std::string& args) {
-  const std::string cmd = fmt::format("{} {} 2>/dev/null", COEXLAB_BINARY, args);
-  Result r;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+Result cli(const std::string& args) {
+  return coexlab::testing::run_coexlab(args, coexlab::testing::Stderr::drop);
 }
 
 std::string read(const fs::path& p) {
@@ -96,7 +88,7 @@ std::string without_scheduler_cpu(const std::string& csv) {
 
 TEST(Bench, RowsInVariantOrderWithTheSimulatedFigures) {
   const Result r =
-      coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --json", kSuite));
+      cli(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --json", kSuite));
   ASSERT_EQ(r.exit_code, 0);
   const auto rows = nlohmann::json::parse(r.out);  // nothing else on stdout
   ASSERT_EQ(rows.size(), 4u);
@@ -134,8 +126,7 @@ TEST(Bench, RowsInVariantOrderWithTheSimulatedFigures) {
 }
 
 TEST(Bench, MarkdownTableAndRanking) {
-  const Result r =
-      coexlab(fmt::format("bench {} --schedulers fifo,largest_first --markdown", kSuite));
+  const Result r = cli(fmt::format("bench {} --schedulers fifo,largest_first --markdown", kSuite));
   ASSERT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("| scenario | scheduler | status |"), std::string::npos);
   // largest_first is best on lpt-pair and ties on tight-window: it ranks first, and fifo's
@@ -148,12 +139,12 @@ TEST(Bench, MarkdownTableAndRanking) {
 
 TEST(Bench, CsvIsTheSameWhateverTheJobsAndResumeKeepsFinishedRows) {
   const fs::path one = fresh_dir("one"), two = fresh_dir("two");
-  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 1 --out {}",
-                                kSuite, one.string()))
+  ASSERT_EQ(cli(fmt::format("bench {} --schedulers fifo,largest_first --jobs 1 --out {}", kSuite,
+                            one.string()))
                 .exit_code,
             0);
-  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --out {}",
-                                kSuite, two.string()))
+  ASSERT_EQ(cli(fmt::format("bench {} --schedulers fifo,largest_first --jobs 2 --out {}", kSuite,
+                            two.string()))
                 .exit_code,
             0);
   const std::string csv = read(one / "bench.csv");
@@ -169,8 +160,8 @@ TEST(Bench, CsvIsTheSameWhateverTheJobsAndResumeKeepsFinishedRows) {
       fmt::format("{}\n{}\n{}\n", rows[0],
                   std::regex_replace(rows[1], std::regex(",fifo,[0-9.e+]+,"), ",fifo,1,"), rows[2]);
   write(one / "bench.csv", doctored + rows[3] + "\n");
-  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --out {} --resume",
-                                kSuite, one.string()))
+  ASSERT_EQ(cli(fmt::format("bench {} --schedulers fifo,largest_first --out {} --resume", kSuite,
+                            one.string()))
                 .exit_code,
             0);
   const auto resumed = lines(read(one / "bench.csv"));
@@ -183,14 +174,14 @@ TEST(Bench, CsvIsTheSameWhateverTheJobsAndResumeKeepsFinishedRows) {
 
 TEST(Bench, BaselineRegressionExitsOne) {
   const fs::path dir = fresh_dir("baseline");
-  ASSERT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,largest_first --out {}", kSuite,
-                                dir.string()))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      cli(fmt::format("bench {} --schedulers fifo,largest_first --out {}", kSuite, dir.string()))
+          .exit_code,
+      0);
   const fs::path baseline = dir / "bench.csv";
   // Against itself: no regression.
-  const Result same = coexlab(fmt::format("bench {} --schedulers fifo,largest_first --baseline {}",
-                                          kSuite, baseline.string()));
+  const Result same = cli(fmt::format("bench {} --schedulers fifo,largest_first --baseline {}",
+                                      kSuite, baseline.string()));
   EXPECT_EQ(same.exit_code, 0);
   EXPECT_NE(same.out.find("4 cells compared, tolerance 2.00 %: no regression."), std::string::npos)
       << same.out;
@@ -211,15 +202,15 @@ TEST(Bench, BaselineRegressionExitsOne) {
   }
   const fs::path bad = dir / "doctored.csv";
   write(bad, doctored);
-  const Result regressed = coexlab(
+  const Result regressed = cli(
       fmt::format("bench {} --schedulers fifo,largest_first --baseline {}", kSuite, bad.string()));
   EXPECT_EQ(regressed.exit_code, 1);
   EXPECT_NE(regressed.out.find("1 regression(s)"), std::string::npos) << regressed.out;
   EXPECT_NE(regressed.out.find("- lpt-pair / fifo: makespan"), std::string::npos) << regressed.out;
   // A tolerance above the 10 % lets it pass.
   EXPECT_EQ(
-      coexlab(fmt::format("bench {} --schedulers fifo,largest_first --baseline {} --tolerance 11%",
-                          kSuite, bad.string()))
+      cli(fmt::format("bench {} --schedulers fifo,largest_first --baseline {} --tolerance 11%",
+                      kSuite, bad.string()))
           .exit_code,
       0);
   fs::remove_all(dir);
@@ -237,8 +228,8 @@ TEST(Bench, WaitSlowdownSchedulerTimeAndBestKnownColumns) {
         fmt::format("scenario,best_known_s,found_by\nlpt-pair,{},scheduler=largest_first\n"
                     "not-in-the-suite,5,order_seed=1\n",
                     kLptLargest));
-  const Result r = coexlab(
-      fmt::format("bench {} --schedulers fifo,largest_first,portfolio --json", suite.string()));
+  const Result r =
+      cli(fmt::format("bench {} --schedulers fifo,largest_first,portfolio --json", suite.string()));
   ASSERT_EQ(r.exit_code, 0);
   const auto rows = nlohmann::json::parse(r.out);
   ASSERT_EQ(rows.size(), 3u);
@@ -257,15 +248,14 @@ TEST(Bench, WaitSlowdownSchedulerTimeAndBestKnownColumns) {
     EXPECT_GE(row["scheduler_cpu_s"].get<double>(), 0);
   }
   // Without a best-known file the columns are empty, never made up.
-  const Result plain = coexlab(fmt::format("bench {} --schedulers fifo --json", kSuite));
+  const Result plain = cli(fmt::format("bench {} --schedulers fifo --json", kSuite));
   ASSERT_EQ(plain.exit_code, 0);
   for (const auto& row : nlohmann::json::parse(plain.out)) {
     EXPECT_TRUE(row["best_known_s"].is_null());
     EXPECT_TRUE(row["best_known_ratio"].is_null());
   }
   // The terminal's tables: the rows and both rankings in the one table style.
-  const Result text =
-      coexlab(fmt::format("bench {} --schedulers fifo,largest_first", suite.string()));
+  const Result text = cli(fmt::format("bench {} --schedulers fifo,largest_first", suite.string()));
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.out.find("Ranking by makespan"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Ranking by bounded slowdown"), std::string::npos) << text.out;
@@ -283,10 +273,62 @@ TEST(Bench, WaitSlowdownSchedulerTimeAndBestKnownColumns) {
   EXPECT_EQ(m[1].str(), fifo_slowdown <= lpt_slowdown ? "fifo" : "largest_first");
   // A malformed best-known file is refused with its line.
   write(suite / "best_known.csv", "scenario,best_known_s\nlpt-pair,-3\n");
-  EXPECT_EQ(coexlab(fmt::format("bench {} --schedulers fifo", suite.string())).exit_code, 1);
+  EXPECT_EQ(cli(fmt::format("bench {} --schedulers fifo", suite.string())).exit_code, 1);
   fs::remove_all(suite);
 }
 
 TEST(Bench, UnknownSchedulerIsAUsageError) {
-  EXPECT_EQ(coexlab(fmt::format("bench {} --schedulers fifo,lifo", kSuite)).exit_code, 2);
+  EXPECT_EQ(cli(fmt::format("bench {} --schedulers fifo,lifo", kSuite)).exit_code, 2);
+}
+
+namespace {
+
+// bench/suite/disk-bound-source.yaml with `slow` mailboxes in each of the slow server's two
+// databases and `fast` in the fast one's.
+std::string disk_bound(int slow, int fast) {
+  std::string yaml = read(fs::path(COEXLAB_SOURCE_DIR) / "bench/suite/disk-bound-source.yaml");
+  const auto swap = [&yaml](const std::string& from, const std::string& to, int times) {
+    for (int i = 0; i < times; ++i) {
+      const size_t at = yaml.find(from);
+      if (at == std::string::npos) {
+        ADD_FAILURE() << "'" << from << "' is not in disk-bound-source.yaml " << times << " times";
+        return;
+      }
+      yaml.replace(at, from.size(), to);
+    }
+  };
+  swap("count: 100", fmt::format("count: {}", slow), 2);
+  swap("count: 200", fmt::format("count: {}", fast), 1);
+  swap("scenario: disk-bound-source", fmt::format("scenario: disk-bound-{}-{}", slow, fast), 1);
+  return yaml;
+}
+
+}  // namespace
+
+TEST(Bench, PortfolioRunsAsTheBestSingleRuleWhereMovesOnASlowDiskStayInStep) {
+  // The slow server's moves start together and share its disk chunk by chunk. Which rule wins
+  // shifts with the counts (largest_first at 40 + 40 / 80, bottleneck_aware at 20 + 20 / 40);
+  // the portfolio's replay of the chunk model ranks them as the simulator does.
+  const fs::path suite = fresh_dir("disk-bound");
+  fs::create_directories(suite);
+  write(suite / "a.yaml", disk_bound(40, 80));
+  write(suite / "b.yaml", disk_bound(20, 40));
+  const Result r = cli(fmt::format("bench {} --jobs 2 --json", suite.string()));
+  fs::remove_all(suite);
+  ASSERT_EQ(r.exit_code, 0);
+  std::map<std::string, double> best, portfolio;
+  for (const auto& row : nlohmann::json::parse(r.out)) {
+    ASSERT_EQ(row["status"], "ok");
+    ASSERT_EQ(row["unmoved"], 0);
+    const std::string scenario = row["scenario"];
+    const double makespan = row["makespan_s"];
+    if (row["scheduler"] == "portfolio") {
+      portfolio[scenario] = makespan;
+    } else if (!best.count(scenario) || makespan < best[scenario]) {
+      best[scenario] = makespan;
+    }
+  }
+  ASSERT_EQ(portfolio.size(), 2u);
+  for (const auto& [scenario, makespan] : portfolio)
+    EXPECT_EQ(makespan, best[scenario]) << scenario;
 }
