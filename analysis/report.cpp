@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -422,9 +423,15 @@ std::string bottlenecks_html(const std::string& scenario, const std::string& bas
   return out;
 }
 
-std::string report_html(const RunData& run, const ReportOptions& options) {
-  const Scenario& s = run.scenario;
-  const MigrationMetrics m = migration_metrics(run);
+std::string report_html(const RunData& given, const ReportOptions& options) {
+  const Scenario& s = given.scenario;
+  const MigrationMetrics m = migration_metrics(given);
+  // The bottleneck estimate once, for the summary's row and the ranking, unless the caller
+  // computed it.
+  std::optional<Bottleneck> own;
+  if (!given.bottleneck) own = estimate_bottleneck(given, m);
+  const RunData run{given.scenario, given.mailboxes, given.queue, given.recording,
+                    given.bottleneck ? given.bottleneck : &*own};
   // The time axis of every chart: from the scenario start to the end of the simulation (or
   // of the last attempt, if later).
   const double t_end = std::max(run.recording.end_time.value, m.last_end_s.value_or(0));
