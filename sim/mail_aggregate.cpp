@@ -92,15 +92,10 @@ class AggregateTransport final : public MailTransport {
     // Per site, the servers where its own users and the other sites' users live, flattened with
     // their total: built once per interval (the population does not change while the interval
     // is planned) and read by every database of the site.
-    std::vector<std::optional<Recipients>> site_recipients(s.sites.size());
-    std::vector<std::optional<Recipients>> other_recipients(s.sites.size());
-    const auto own_site = [&](int site) -> const Recipients& {
-      auto& r = site_recipients[size_t(site)];
-      if (!r) r.emplace(users.site_where(site), Set{Set::Kind::site, site});
-      return *r;
-    };
-    const auto other_sites = [&](int site) -> const Recipients& {
-      auto& r = other_recipients[size_t(site)];
+    std::vector<std::optional<Recipients>> own_site(s.sites.size()), other_sites(s.sites.size());
+    const auto recipients_at = [&](int site, bool own) -> const Recipients& {
+      std::optional<Recipients>& r = (own ? own_site : other_sites)[size_t(site)];
+      if (!r && own) r.emplace(users.site_where(site), Set{Set::Kind::site, site});
       if (!r) r.emplace(users.other_sites_where(site), users.other_sites_set(site));
       return *r;
     };
@@ -137,8 +132,8 @@ class AggregateTransport final : public MailTransport {
       };
       spread(Recipients(users.database_where(o), Set{Set::Kind::database, o}),
              sent * mix.same_database.value);
-      spread(own_site(site), sent * mix.same_site.value);
-      spread(other_sites(site), sent * mix.other_site.value);
+      spread(recipients_at(site, true), sent * mix.same_site.value);
+      spread(recipients_at(site, false), sent * mix.other_site.value);
       if (p.internet_in > 0)
         add(c_.paths.inbound(server), p.internet_in * share, p.in_bytes / p.internet_in);
     }
